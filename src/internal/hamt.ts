@@ -1,0 +1,125 @@
+// A persistent hash array mapped trie keyed by small positive integers (each ContextVar's id).
+// CPython stores context variables in a HAMT for the same reason: setting a var copies
+// O(log32 n) nodes instead of the whole mapping, so set/reset cost stays flat as vars accumulate,
+// and every older version stays valid (snapshots are free).
+//
+// Invariants: nodes are never mutated after construction; ids are unique, so a slot holds either
+// exactly one leaf or a child node (no collision lists); slots are ordered by their 5-bit index,
+// so iteration order depends only on the set of ids, never on insertion history.
+
+/** Returned by {@link lookup} when the id is not bound. */
+export const ABSENT: unique symbol = Symbol('otel-contextvars.absent');
+
+/** One binding: the var's id, the var itself (for iteration), and its value. */
+export class Leaf {
+  constructor(
+    readonly id: number,
+    readonly key: object,
+    readonly value: unknown,
+  ) {}
+}
+
+/** An interior node: a 32-bit occupancy bitmap and one slot per set bit. */
+export class HamtNode {
+  constructor(
+    readonly bitmap: number,
+    readonly slots: ReadonlyArray<Leaf | HamtNode>,
+  ) {}
+}
+
+const BITS = 5;
+const MASK = 31;
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** The value bound to `id`, or {@link ABSENT}. O(log32 n). */
+export function lookup(root: HamtNode | null, id: number): unknown {
+  let node = root;
+  let shift = 0;
+  while (node !== null) {
+    const bit = 1 << ((id >>> shift) & MASK);
+    if ((node.bitmap & bit) === 0) return ABSENT;
+    const slot = node.slots[popcount(node.bitmap & (bit - 1))]!;
+    if (slot instanceof Leaf) return slot.id === id ? slot.value : ABSENT;
+    node = slot;
+    shift += BITS;
+  }
+  return ABSENT;
+}
+
+function replaced<T>(slots: ReadonlyArray<T>, at: number, item: T): T[] {
+  const copy = slots.slice();
+  copy[at] = item;
+  return copy;
+}
+
+function inserted<T>(slots: ReadonlyArray<T>, at: number, item: T): T[] {
+  const copy = slots.slice(0, at);
+  copy.push(item);
+  for (let i = at; i < slots.length; i++) copy.push(slots[i]!);
+  return copy;
+}
+
+function removed<T>(slots: ReadonlyArray<T>, at: number): T[] {
+  const copy = slots.slice(0, at);
+  for (let i = at + 1; i < slots.length; i++) copy.push(slots[i]!);
+  return copy;
+}
+
+/** A node holding two leaves whose ids agree on all bits below `shift`. */
+function pair(a: Leaf, b: Leaf, shift: number): HamtNode {
+  const ia = (a.id >>> shift) & MASK;
+  const ib = (b.id >>> shift) & MASK;
+  if (ia === ib) return new HamtNode(1 << ia, [pair(a, b, shift + BITS)]);
+  return new HamtNode((1 << ia) | (1 << ib), ia < ib ? [a, b] : [b, a]);
+}
+
+/** A new root with `leaf` bound (replacing any binding of the same id). */
+export function assoc(node: HamtNode | null, leaf: Leaf, shift = 0): HamtNode {
+  const bit = 1 << ((leaf.id >>> shift) & MASK);
+  if (node === null) return new HamtNode(bit, [leaf]);
+  const at = popcount(node.bitmap & (bit - 1));
+  if ((node.bitmap & bit) === 0) return new HamtNode(node.bitmap | bit, inserted(node.slots, at, leaf));
+  const slot = node.slots[at]!;
+  let next: Leaf | HamtNode;
+  if (slot instanceof HamtNode) next = assoc(slot, leaf, shift + BITS);
+  else if (slot.id === leaf.id) next = leaf;
+  else next = pair(slot, leaf, shift + BITS);
+  return new HamtNode(node.bitmap, replaced(node.slots, at, next));
+}
+
+/** A new root without `id` (the same root when `id` is not bound; null when it becomes empty). */
+export function dissoc(node: HamtNode | null, id: number, shift = 0): HamtNode | null {
+  if (node === null) return null;
+  const bit = 1 << ((id >>> shift) & MASK);
+  if ((node.bitmap & bit) === 0) return node;
+  const at = popcount(node.bitmap & (bit - 1));
+  const slot = node.slots[at]!;
+  if (slot instanceof HamtNode) {
+    const child = dissoc(slot, id, shift + BITS);
+    if (child === slot) return node;
+    if (child !== null) {
+      // A child left with a single leaf is folded into this node, keeping the trie minimal.
+      const only = child.slots.length === 1 && child.slots[0] instanceof Leaf ? child.slots[0] : child;
+      return new HamtNode(node.bitmap, replaced(node.slots, at, only));
+    }
+  } else if (slot.id !== id) {
+    return node;
+  }
+  if (node.bitmap === bit) return null;
+  return new HamtNode(node.bitmap ^ bit, removed(node.slots, at));
+}
+
+/** Every leaf, in the trie's stable order. */
+export function* leaves(node: HamtNode | null): Generator<Leaf> {
+  if (node === null) return;
+  for (const slot of node.slots) {
+    if (slot instanceof Leaf) yield slot;
+    else yield* leaves(slot);
+  }
+}

@@ -1,0 +1,23 @@
+import { inspect } from 'node:util';
+import { engine } from './engine';
+
+/** Node's `util.inspect` hook; a registered symbol, so it needs no import of `util` by callers. */
+export const inspectSymbol: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+
+/**
+ * A stand-in for the address CPython prints in reprs (`at 0x7f...`): a small per-object number,
+ * handed out the first time an object is printed, from a counter shared by every loaded copy.
+ */
+export function reprId(assigned: number): number {
+  return assigned !== 0 ? assigned : ++engine.reprCounter;
+}
+
+/** Python-style repr of a value: strings in single quotes, like `repr()` of a str. */
+export function reprValue(value: unknown): string {
+  return inspect(value, { depth: 1, breakLength: Infinity });
+}
+
+/** Hex form used in place of the address. */
+export function hex(id: number): string {
+  return `0x${id.toString(16)}`;
+}

@@ -1,0 +1,53 @@
+import { diag } from '@opentelemetry/api';
+
+// Module state that two loaded copies of this package must share (an ESM and a CJS build, or two
+// versions installed side by side) lives on globalThis under a versioned registered symbol, the
+// way @opentelemetry/api keeps its globals. Bump FORMAT when the shape of shared state changes:
+// copies with different formats cannot share and say so through diag.
+const FORMAT = 1;
+const KEY = Symbol.for(`otel-contextvars.shared.v${FORMAT}`);
+/** The package version recorded in the shared slot, to report a meeting of two versions. */
+export const PACKAGE_VERSION = '0.1.0';
+
+interface Slot {
+  readonly version: string;
+  readonly parts: Record<string, unknown>;
+}
+
+function slot(): Slot {
+  const g = globalThis as unknown as Record<symbol, Slot | undefined>;
+  let s = g[KEY];
+  if (s === undefined) {
+    s = { version: PACKAGE_VERSION, parts: Object.create(null) as Record<string, unknown> };
+    Object.defineProperty(globalThis, KEY, { value: s, enumerable: false, configurable: false });
+    warnOnOtherFormats();
+  } else if (s.version !== PACKAGE_VERSION) {
+    diag.warn(
+      `otel-contextvars ${PACKAGE_VERSION} found ${s.version} already loaded; ` +
+        `both share one context (state format v${FORMAT}) and run the engine of ${s.version}`,
+    );
+  }
+  return s;
+}
+
+function warnOnOtherFormats(): void {
+  for (const key of Object.getOwnPropertySymbols(globalThis)) {
+    const name = Symbol.keyFor(key);
+    if (name !== undefined && name.startsWith('otel-contextvars.shared.v') && key !== KEY) {
+      diag.error(
+        `otel-contextvars: another copy with an incompatible state format (${name}) is loaded; ` +
+          'ContextVars of one copy are not visible to the other. Install a single version.',
+      );
+    }
+  }
+}
+
+/**
+ * The shared part called `name`, created by the first copy that asks for it. Later copies get
+ * that first copy's object, so its classes and functions serve every copy.
+ */
+export function shared<T>(name: string, create: () => T): T {
+  const parts = slot().parts;
+  if (!(name in parts)) parts[name] = create();
+  return parts[name] as T;
+}

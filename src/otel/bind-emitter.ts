@@ -1,0 +1,59 @@
+import type { EventEmitter } from 'node:events';
+
+type Listener = (...args: unknown[]) => unknown;
+type Wrap = (listener: Listener) => Listener;
+
+const ADDERS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'] as const;
+const REMOVERS = ['removeListener', 'off'] as const;
+
+/**
+ * Patches `ee` so every listener added from now on runs through `wrap` (the manager binds it to a
+ * context), and removing the original listener removes its wrapper. The behaviour of
+ * OpenTelemetry's AsyncLocalStorageContextManager for EventEmitters: one patch per emitter and
+ * manager, `once` not wrapped twice, `removeAllListeners` forgetting the wrappers it drops.
+ */
+export function bindEmitter<E extends EventEmitter>(ee: E, wrap: Wrap, patchKey: symbol): E {
+  const host = ee as unknown as Record<symbol | string, unknown>;
+  if (host[patchKey] !== undefined) return ee;
+  // event -> (original listener -> wrapper); a WeakMap so a dropped listener is not kept alive.
+  let byEvent = new Map<string | symbol, WeakMap<Listener, Listener>>();
+  host[patchKey] = true;
+  // `once` calls `on` internally with its own wrapper; wrapping that again would break
+  // removeListener's detection of once-wrappers, so nested adds pass straight through.
+  let adding = false;
+
+  for (const name of ADDERS) {
+    const original = host[name];
+    if (typeof original !== 'function') continue;
+    host[name] = function addPatched(this: unknown, event: string | symbol, listener: Listener) {
+      if (adding || typeof listener !== 'function') return original.call(this, event, listener);
+      let wrappers = byEvent.get(event);
+      if (wrappers === undefined) byEvent.set(event, (wrappers = new WeakMap()));
+      const wrapped = wrap(listener);
+      wrappers.set(listener, wrapped);
+      adding = true;
+      try {
+        return original.call(this, event, wrapped);
+      } finally {
+        adding = false;
+      }
+    };
+  }
+  for (const name of REMOVERS) {
+    const original = host[name];
+    if (typeof original !== 'function') continue;
+    host[name] = function removePatched(this: unknown, event: string | symbol, listener: Listener) {
+      const wrapped = byEvent.get(event)?.get(listener);
+      return original.call(this, event, wrapped ?? listener);
+    };
+  }
+  const removeAll = host.removeAllListeners;
+  if (typeof removeAll === 'function') {
+    host.removeAllListeners = function removeAllPatched(this: unknown, ...args: unknown[]) {
+      if (args.length === 0) byEvent = new Map();
+      else byEvent.delete(args[0] as string | symbol);
+      return removeAll.apply(this, args);
+    };
+  }
+  return ee;
+}

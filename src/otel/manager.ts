@@ -1,0 +1,112 @@
+import { EventEmitter } from 'node:events';
+import { ROOT_CONTEXT } from '@opentelemetry/api';
+import type { Context as OtelContext, ContextManager } from '@opentelemetry/api';
+import { currentFrame, enter, scoped } from '../internal/engine';
+import { reprValue } from '../internal/repr';
+import { MANAGER_BRAND } from '../internal/split-check';
+import { bindEmitter } from './bind-emitter';
+
+/**
+ * Returned by `attach()`: `dispose()` (or `using`) restores the context active before the attach.
+ * The shape of @opentelemetry/api 1.10's `ContextManagementToken`.
+ */
+export interface AttachToken extends Disposable {
+  dispose(): void;
+}
+
+function checkContext(context: unknown): OtelContext {
+  // Like the stock manager, a missing context means ROOT_CONTEXT; anything else that is not a
+  // Context is refused, so active() never returns something spans and vars cannot be read from.
+  if (context === undefined || context === null) return ROOT_CONTEXT;
+  if (typeof (context as OtelContext).getValue !== 'function') {
+    throw new TypeError(`an OpenTelemetry Context was expected, got ${reprValue(context)}`);
+  }
+  return context as OtelContext;
+}
+
+/**
+ * OpenTelemetry `ContextManager` serving the one process-wide context that ContextVars live in:
+ * with it registered, spans, baggage and vars share one active context. Every instance serves the
+ * same context. Register it once:
+ * `context.setGlobalContextManager(new ContextVarsContextManager())`.
+ *
+ * Behaves like OpenTelemetry's AsyncLocalStorageContextManager, except that `disable()` never
+ * wipes values (vars keep working without any manager), and values set without reset never
+ * reach the next request on a keep-alive connection on any Node.js line.
+ */
+export class ContextVarsContextManager implements ContextManager {
+  /** Lets any copy of this package recognise a registered manager as one of ours. */
+  readonly [MANAGER_BRAND] = true;
+  readonly #patchKey = Symbol('otel-contextvars.bound-emitter');
+
+  /** The active OpenTelemetry Context, vars included. */
+  active(): OtelContext {
+    return currentFrame().data;
+  }
+
+  /**
+   * Runs `fn` with `context` active: inside, `active()` is exactly `context`, and the vars are
+   * those stored in it (`with(ROOT_CONTEXT, fn)`: all unset). The Python Context identity stays.
+   */
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    context: OtelContext,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    return scoped(null, checkContext(context), fn, thisArg, args);
+  }
+
+  /**
+   * Binds a function (each call runs in `context`) or an EventEmitter (each listener added from
+   * now on runs in `context`). Anything else is returned unchanged.
+   */
+  bind<T>(context: OtelContext, target: T): T {
+    const ctx = checkContext(context);
+    if (target instanceof EventEmitter) {
+      return bindEmitter(target, (listener) => this.#bindFunction(ctx, listener), this.#patchKey) as T;
+    }
+    if (typeof target === 'function') return this.#bindFunction(ctx, target as (...a: unknown[]) => unknown) as T;
+    return target;
+  }
+
+  #bindFunction<F extends (...a: unknown[]) => unknown>(ctx: OtelContext, target: F): F {
+    const bound = function (this: unknown, ...args: unknown[]) {
+      return scoped(null, ctx, target, this, args);
+    };
+    Object.defineProperty(bound, 'length', { value: target.length, configurable: true });
+    return bound as F;
+  }
+
+  /** Nothing to switch on: the shared context always works. Returns `this`. */
+  enable(): this {
+    return this;
+  }
+
+  /**
+   * Returns `this`. Unlike the stock manager it wipes nothing: vars set elsewhere keep their
+   * values, and with/bind/attach keep working (other managers and copies may share the context).
+   */
+  disable(): this {
+    return this;
+  }
+
+  /**
+   * Makes `context` active for the rest of the current synchronous run and the async work it
+   * schedules (api 1.10's `attach`). `dispose()` restores the previous context; once only.
+   * Called in an async function before its first await, the change reaches the caller, as with
+   * `ContextVar.set`.
+   */
+  attach(context: OtelContext): AttachToken {
+    const ctx = checkContext(context);
+    const before = currentFrame().data;
+    enter(currentFrame(), ctx);
+    let disposed = false;
+    const dispose = (): void => {
+      if (disposed) return;
+      disposed = true;
+      enter(currentFrame(), before);
+    };
+    return { dispose, [Symbol.dispose]: dispose };
+  }
+}

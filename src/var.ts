@@ -1,0 +1,204 @@
+import type { Context as OtelContext } from '@opentelemetry/api';
+import { LookupError, RuntimeError, ValueError } from './errors';
+import { readVarIn, removeVarIn, writeVarIn, NO_VALUE } from './internal/data';
+import { currentFrame, engine, enter, newCell, runInCell } from './internal/engine';
+import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
+import { checkSplit } from './internal/split-check';
+import { Token, mintToken, tokenState } from './token';
+
+/** Options of the ContextVar constructor. */
+export interface ContextVarOptions<T> {
+  /** Returned by `get()` when the var has no value (Python: `ContextVar(name, default=...)`). */
+  default?: T;
+}
+
+// Creating vars per call is a known leak pattern in Python; here memory stays bounded, but the
+// code is still wrong, so the 10,000th var with one name triggers one warning per process.
+const SAME_NAME_WARNING_AT = 10_000;
+// Names are counted in a bounded map, so unique per-call names cannot grow it without limit.
+const MAX_NAMES_TRACKED = 10_000;
+
+function countName(name: string): void {
+  if (engine.namesWarned) return;
+  const counts = engine.nameCounts;
+  const n = (counts.get(name) ?? 0) + 1;
+  if (n === 1 && counts.size >= MAX_NAMES_TRACKED) return;
+  counts.set(name, n);
+  if (n < SAME_NAME_WARNING_AT) return;
+  engine.namesWarned = true;
+  counts.clear();
+  process.emitWarning(
+    `${SAME_NAME_WARNING_AT} ContextVars named '${name}' have been created. ContextVars belong at ` +
+      'module level, created once; make one and set() it per call instead of creating one per call.',
+    { type: 'ContextVarWarning', code: 'OTEL_CONTEXTVARS_PER_CALL' },
+  );
+}
+
+function isOtelContext(ctx: unknown): ctx is OtelContext {
+  return typeof ctx === 'object' && ctx !== null && typeof (ctx as OtelContext).getValue === 'function' &&
+    typeof (ctx as OtelContext).setValue === 'function';
+}
+
+function requireOtelContext(ctx: unknown, method: string): asserts ctx is OtelContext {
+  if (!isOtelContext(ctx)) throw new TypeError(`ContextVar.${method}: an OpenTelemetry Context was expected, got ${reprValue(ctx)}`);
+}
+
+/** @internal The id of a var in every context's trie; used by Context's mapping methods. */
+export let varId: (v: ContextVar<unknown>) => number;
+
+// Guards the repr of a var whose default contains the var itself (Python prints '...').
+const inRepr = new Set<object>();
+
+/**
+ * A context variable: one value per Context, read with `get()`, changed with `set()` / `reset()`,
+ * stored in the active OpenTelemetry Context. Create it once, at module level.
+ * Python equivalent: `contextvars.ContextVar`.
+ */
+export class ContextVar<T> {
+  readonly #id: number;
+  readonly #name: string;
+  readonly #hasDefault: boolean;
+  readonly #default: T | undefined;
+  #reprId = 0;
+
+  /**
+   * @param name used in reprs and by integrations (span attribute key, log field, header entry).
+   * @param options `{ default }`: the value `get()` returns when the var is unset.
+   * @throws TypeError when `name` is not a string, as Python's does for a non-str name.
+   */
+  constructor(name: string, options?: ContextVarOptions<T>) {
+    // Python: "type 'ContextVar' is not an acceptable base type".
+    if (new.target !== ContextVar) throw new TypeError("type 'ContextVar' is not an acceptable base type");
+    if (typeof name !== 'string') throw new TypeError(`context variable name must be a string, got ${reprValue(name)}`);
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new TypeError(`ContextVar options must be an object, got ${reprValue(options)}`);
+    }
+    this.#name = name;
+    this.#hasDefault = options !== undefined && 'default' in options;
+    this.#default = options?.default;
+    this.#id = ++engine.nextVarId;
+    countName(name);
+  }
+
+  static {
+    varId = (v) => v.#id;
+  }
+
+  /** The var's name (read-only). Python: `ContextVar.name`. */
+  get name(): string {
+    return this.#name;
+  }
+
+  /**
+   * The value in the current context; else `defaultValue` when given (even `undefined`); else the
+   * var's default. Python: `ContextVar.get([default])`.
+   * @throws LookupError when there is no value and no default.
+   */
+  get(): T;
+  get<D>(defaultValue: D): T | D;
+  get<D>(defaultValue?: D): T | D {
+    const value = readVarIn(currentFrame().data, this.#id);
+    if (value !== NO_VALUE) return value as T;
+    if (arguments.length > 0) return defaultValue as D;
+    if (this.#hasDefault) return this.#default as T;
+    throw new LookupError(this.toString());
+  }
+
+  /**
+   * Binds `value` for the rest of the current synchronous run and for all async work it schedules
+   * from now on; never for work scheduled before, never for concurrent siblings.
+   * Python: `ContextVar.set(value)`.
+   * @returns a Token that `reset()` (or `using`) takes to restore the previous value.
+   */
+  set(value: T): Token<T> {
+    const frame = currentFrame();
+    const old = readVarIn(frame.data, this.#id);
+    enter(frame, writeVarIn(frame.data, this.#id, this, value));
+    checkSplit();
+    return mintToken(this, old === NO_VALUE ? Token.MISSING : old, frame.cell);
+  }
+
+  /**
+   * Restores the value from before the `set()` that made `token` (or removes the binding when
+   * there was none). Checks in Python's order. Python: `ContextVar.reset(token)`.
+   * @throws TypeError if `token` is not a Token; RuntimeError if it was used; ValueError if it
+   * belongs to another var or was created in another Context.
+   */
+  reset(token: Token<T>): void {
+    const state = tokenState(token);
+    if (state === undefined) throw new TypeError(`an instance of Token was expected, got ${reprValue(token)}`);
+    if (state.used) throw new RuntimeError(`${String(token)} has already been used once`);
+    if (state.var !== this) throw new ValueError(`${String(token)} was created by a different ContextVar`);
+    const frame = currentFrame();
+    if (state.cell !== frame.cell) throw new ValueError(`${String(token)} was created in a different Context`);
+    const data = state.oldValue === Token.MISSING
+      ? removeVarIn(frame.data, this.#id)
+      : writeVarIn(frame.data, this.#id, this, state.oldValue);
+    enter(frame, data);
+    state.used = true;
+  }
+
+  /**
+   * Calls `fn(...args)` with this var bound to `value`, in a copy of the current context: nothing
+   * `fn` sets, before or after an await, reaches the caller. The scoped form of set/reset
+   * (Python: `copy_context().run(...)` after a `set`).
+   */
+  run<R, A extends unknown[]>(value: T, fn: (...args: A) => R, ...args: A): R {
+    if (typeof fn !== 'function') throw new TypeError(`ContextVar.run: a function was expected, got ${reprValue(fn)}`);
+    const cell = newCell(writeVarIn(currentFrame().data, this.#id, this, value));
+    return runInCell(cell, fn, undefined, args);
+  }
+
+  /**
+   * Reads this var from any OpenTelemetry Context, without entering it. Returns the bound value,
+   * else `defaultValue` when given, else the var's default, else undefined.
+   */
+  getIn(ctx: OtelContext): T | undefined;
+  getIn<D>(ctx: OtelContext, defaultValue: D): T | D;
+  getIn<D>(ctx: OtelContext, defaultValue?: D): T | D | undefined {
+    requireOtelContext(ctx, 'getIn');
+    const value = readVarIn(ctx, this.#id);
+    if (value !== NO_VALUE) return value as T;
+    if (arguments.length > 1) return defaultValue;
+    return this.#default;
+  }
+
+  /** A new OpenTelemetry Context with this var bound to `value` (like `trace.setSpan`). */
+  setIn(ctx: OtelContext, value: T): OtelContext {
+    requireOtelContext(ctx, 'setIn');
+    return writeVarIn(ctx, this.#id, this, value);
+  }
+
+  /** A new OpenTelemetry Context without a binding of this var. */
+  deleteIn(ctx: OtelContext): OtelContext {
+    requireOtelContext(ctx, 'deleteIn');
+    return removeVarIn(ctx, this.#id);
+  }
+
+  /** Python's repr: `<ContextVar name='a' default=123 at 0x1f>`. */
+  toString(): string {
+    this.#reprId = reprId(this.#reprId);
+    let shown = '';
+    if (this.#hasDefault) {
+      if (inRepr.has(this)) {
+        shown = ' default=...';
+      } else {
+        inRepr.add(this);
+        try {
+          shown = ` default=${reprValue(this.#default)}`;
+        } finally {
+          inRepr.delete(this);
+        }
+      }
+    }
+    return `<ContextVar name=${reprValue(this.#name)}${shown} at ${hex(this.#reprId)}>`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'ContextVar';
+  }
+}
