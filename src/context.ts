@@ -1,6 +1,7 @@
+import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { RuntimeError } from './errors';
-import { readVarIn, varCountIn, varEntriesIn, NO_VALUE, EMPTY_DATA } from './internal/data';
+import { readVarIn, varCountIn, varEntriesIn, NO_VALUE } from './internal/data';
 import { currentFrame, newCell, runInCell } from './internal/engine';
 import type { Cell } from './internal/engine';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
@@ -39,7 +40,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
   constructor(...args: never[]) {
     if (new.target !== Context) throw new TypeError("type 'Context' is not an acceptable base type");
     if (args.length > 0) throw new TypeError('Context() does not accept any arguments');
-    this.#cell = adopting ?? newCell(EMPTY_DATA);
+    this.#cell = adopting ?? newCell(ROOT_CONTEXT);
     this.#cell.facade ??= this;
   }
 

@@ -34,8 +34,6 @@ class ContextData implements OtelContext {
   }
 }
 
-const EMPTY = new ContextData(undefined, null, 0);
-
 function readVar(ctx: OtelContext, id: number): unknown {
   return ctx instanceof ContextData ? lookup(ctx.vars, id) : ABSENT;
 }
@@ -68,10 +66,8 @@ function varCount(ctx: OtelContext): number {
 
 // The first loaded copy's implementation serves every copy: a context built by one copy must be
 // readable by the others, which `instanceof` across two copies of the class would not allow.
-const impl = shared('data', () => ({ EMPTY, ABSENT, readVar, writeVar, removeVar, varEntries, varCount }));
+const impl = shared('data', () => ({ ABSENT, readVar, writeVar, removeVar, varEntries, varCount }));
 
-/** The empty var context (no vars, no span). */
-export const EMPTY_DATA: OtelContext = impl.EMPTY;
 /** Marker for "no binding", distinct from every value including undefined. */
 export const NO_VALUE: unknown = impl.ABSENT;
 /** The value bound to var `id` in `ctx`, or {@link NO_VALUE}. O(log32 n). */

@@ -1,7 +1,6 @@
 import { AsyncLocalStorage, AsyncResource, executionAsyncResource } from 'node:async_hooks';
-import { diag } from '@opentelemetry/api';
+import { ROOT_CONTEXT, diag } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { EMPTY_DATA } from './data';
 import { shared } from './shared';
 
 /**
@@ -54,13 +53,13 @@ function detectStoreKey(als: AsyncLocalStorage<Frame>): symbol | undefined {
 
 function createState() {
   const als = new AsyncLocalStorage<Frame>();
-  const rootCell: Cell = { data: EMPTY_DATA, entered: false, facade: undefined };
+  const rootCell: Cell = { data: ROOT_CONTEXT, entered: false, facade: undefined };
   return {
     als,
     storeKey: detectStoreKey(als),
     enabled: false,
     rootCell,
-    rootFrame: { cell: rootCell, data: EMPTY_DATA, res: null, restore: null } as Frame,
+    rootFrame: { cell: rootCell, data: ROOT_CONTEXT, res: null, restore: null } as Frame,
     /** The resource of the innermost scoped run on the current synchronous stack. */
     scopeRes: null as object | null,
     /** Frames installed by `enter` in the current synchronous run, sealed at its end. */
