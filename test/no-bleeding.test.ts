@@ -1,0 +1,99 @@
+// SPEC 3.3 with real servers on 127.0.0.1: a value set without reset in one request's handler is
+// never seen by the next request on the same keep-alive connection, by other requests, or by the
+// next `data` event of a socket. On Node 20/22 (async-hooks AsyncLocalStorage) enterWith alone
+// would leak here (nodejs/node#41978); on Node 24+ (AsyncContextFrame) it would not.
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ContextVar } from '../src/index';
+
+const requestId = new ContextVar<string>('requestId');
+const user = new ContextVar<string>('user');
+
+interface Seen {
+  id: string;
+  atEntry: [string | undefined, string | undefined];
+  afterAwait: [string | undefined, string | undefined];
+}
+
+async function listen(server: net.Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+async function close(server: net.Server): Promise<void> {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+function get(agent: http.Agent, port: number, id: string): Promise<Seen> {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: `/${id}`, agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(JSON.parse(body) as Seen));
+    }).on('error', reject);
+  });
+}
+
+describe('http server with keep-alive clients', () => {
+  test('a handler never sees values a previous request set without reset', async () => {
+    const sockets = new Set<net.Socket>();
+    const server = http.createServer(async (req, res) => {
+      const id = req.url!.slice(1);
+      const atEntry: Seen['atEntry'] = [requestId.get('<unset>'), user.get('<unset>')];
+      requestId.set(id);
+      user.set(`user-${id}`);
+      await sleep(Math.random() * 3);
+      const afterAwait: Seen['afterAwait'] = [requestId.get(undefined), user.get(undefined)];
+      res.end(JSON.stringify({ id, atEntry, afterAwait }));
+    });
+    server.on('connection', (s) => sockets.add(s));
+    const port = await listen(server);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+    try {
+      const results: Seen[] = [];
+      for (let round = 0; round < 10; round++) {
+        results.push(...await Promise.all(Array.from({ length: 8 }, (_, i) => get(agent, port, `r${round}-${i}`))));
+      }
+      expect(sockets.size).toBeLessThanOrEqual(4);
+      for (const r of results) {
+        expect(r.atEntry).toEqual(['<unset>', '<unset>']);
+        expect(r.afterAwait).toEqual([r.id, `user-${r.id}`]);
+      }
+      expect(results).toHaveLength(80);
+    } finally {
+      agent.destroy();
+      await close(server);
+    }
+  });
+});
+
+describe('net server', () => {
+  test("a socket's data event never sees what the previous data event set", async () => {
+    const seen: Array<string | undefined> = [];
+    const server = net.createServer((socket) => {
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => {
+        seen.push(requestId.get(undefined));
+        requestId.set(chunk);
+        socket.write('ack');
+      });
+    });
+    const port = await listen(server);
+    const client = net.connect(port, '127.0.0.1');
+    client.setEncoding('utf8');
+    await new Promise<void>((resolve) => client.once('connect', () => resolve()));
+    try {
+      for (let i = 0; i < 6; i++) {
+        client.write(`chunk-${i}`);
+        await new Promise<void>((resolve) => client.once('data', () => resolve()));
+      }
+      expect(seen).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+    } finally {
+      client.destroy();
+      await close(server);
+    }
+  });
+});
