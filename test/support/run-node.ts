@@ -1,0 +1,22 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+
+/** The project root, where `otel-contextvars` resolves to the built package by self-reference. */
+export const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Runs a script in a fresh Node process of the same version as the test run (TypeScript through
+ * tsx), from the project root; resolves with its stdout, rejects with its stderr on failure.
+ */
+export function runNode(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...options.env },
+      timeout: options.timeoutMs ?? 60_000,
+    }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${args.join(' ')} failed: ${error.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
