@@ -140,7 +140,7 @@ describe('Context.run arguments (test_context_run_1, test_context_run_2)', () =>
 describe('Context.run errors (test_context_run_3, test_context_run_5)', () => {
   test('an error thrown inside run propagates', () => {
     const ctx = new Context();
-    const boom = () => {
+    const boom = (..._args: unknown[]) => {
       throw new RangeError('zero division');
     };
     expect(() => ctx.run(boom)).toThrow(RangeError);
