@@ -7,6 +7,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContextVar } from '../src/index';
+import { undoesStickyStores } from '../src/internal/engine';
 
 const requestId = new ContextVar<string>('requestId');
 const user = new ContextVar<string>('user');
@@ -95,5 +96,14 @@ describe('net server', () => {
       client.destroy();
       await close(server);
     }
+  });
+});
+
+describe('engine detection', () => {
+  test('the end-of-run undo is on exactly where AsyncLocalStorage runs on async hooks (Node 20, 22)', () => {
+    const major = Number(process.versions.node.split('.')[0]);
+    // Node 24 made AsyncContextFrame the default; 20 and 22 keep async hooks unless a flag says otherwise.
+    const flagged = process.execArgv.some((a) => a.includes('async-context-frame'));
+    expect(undoesStickyStores).toBe(major < 24 && !flagged);
   });
 });
