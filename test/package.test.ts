@@ -29,6 +29,11 @@ describe('loading', () => {
     }
   });
 
+  test('an ESM TypeScript consumer type-checks against the import types and runs', async () => {
+    const out = await runNode(['--import', 'tsx', 'test/fixtures/esm-consumer.mts']);
+    expect(JSON.parse(out)).toEqual({ inCopy: 2, after: 1, missing: '<Token.MISSING>' });
+  });
+
   test('package.json declares the api as a peer dependency and both entry points with types', async () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.peerDependencies['@opentelemetry/api']).toBe('>=1.9.0 <1.11.0');
