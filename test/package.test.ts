@@ -34,6 +34,13 @@ describe('loading', () => {
     expect(JSON.parse(out)).toEqual({ inCopy: 2, after: 1, missing: '<Token.MISSING>' });
   });
 
+  test('with @opentelemetry/api 1.10 installed, context.with and context.attach go through our manager', async () => {
+    const out = await runNode(['test/fixtures/api-1.10.cjs']);
+    expect(JSON.parse(out)).toEqual({
+      api: '1.10', seenInWith: 'in with', seenAttached: 'attached', varInsideAttach: 'unset', afterDispose: 'in with',
+    });
+  });
+
   test('package.json declares the api as a peer dependency and both entry points with types', async () => {
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.peerDependencies['@opentelemetry/api']).toBe('>=1.9.0 <1.11.0');
