@@ -207,3 +207,19 @@ describe('3.3 no bleeding between callbacks of one resource', () => {
     expect(seen.slice(0, 4)).toEqual([undefined, undefined, undefined, undefined]);
   });
 });
+
+describe('scopes always restore', () => {
+  test('a set inside with() of the already active context does not reach the caller', async () => {
+    await inFresh(async () => {
+      v.set('caller');
+      manager.with(manager.active(), () => v.set('inside'));
+      expect(v.get()).toBe('caller');
+      const bound = manager.bind(manager.active(), async () => {
+        v.set('bound, before await');
+        await null;
+      });
+      await bound();
+      expect(v.get()).toBe('caller');
+    });
+  });
+});

@@ -152,7 +152,20 @@ export const scoped: <R>(cell: Cell | null, data: OtelContext, fn: (...a: never)
   storeKey === undefined ? scopedOnFrames : scopedOnResources;
 
 function scopedOnFrames<R>(cell: Cell | null, data: OtelContext, fn: (...a: never) => R, thisArg: unknown, args: unknown[]): R {
-  const frame: Frame = { cell: cell ?? currentFrame().cell, data, res: null, restore: null };
+  const stored = als.getStore();
+  const outer = stored ?? engine.rootFrame;
+  if (outer.data === data && (cell === null || cell === outer.cell)) {
+    // Already there (`with(active(), fn)`, a bound function called in its own context): skip the
+    // new AsyncContextFrame, which costs more than everything else here. Unlike
+    // AsyncLocalStorage.run's own shortcut, a set() inside fn must still not reach the caller:
+    // if fn entered something, put the caller's frame back.
+    try {
+      return Reflect.apply(fn, thisArg, args) as R;
+    } finally {
+      if (als.getStore() !== stored) als.enterWith(stored as Frame);
+    }
+  }
+  const frame: Frame = { cell: cell ?? outer.cell, data, res: null, restore: null };
   return als.run(frame, Reflect.apply, fn, thisArg, args) as R;
 }
 
@@ -162,8 +175,9 @@ function scopedOnResources<R>(cell: Cell | null, data: OtelContext, fn: (...a: n
   enable();
   const res = executionAsyncResource() as Resource;
   const outer = res[storeKey!];
+  const current = outer ?? engine.rootFrame;
   const outerScope = engine.scopeRes;
-  res[storeKey!] = { cell: cell ?? (outer ?? engine.rootFrame).cell, data, res: null, restore: null };
+  res[storeKey!] = { cell: cell ?? current.cell, data, res: null, restore: null };
   engine.scopeRes = res;
   try {
     return Reflect.apply(fn, thisArg, args) as R;
