@@ -1,0 +1,81 @@
+import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
+import { reprValue } from '../internal/repr';
+import type { ContextVar } from '../var';
+
+/** Options of {@link logFields}. */
+export interface LogFieldsOptions {
+  /** Vars to add, each under its name, when bound in the current context. */
+  vars?: ContextVar<unknown>[];
+}
+
+// Unique marker: `get(UNBOUND)` returns it only when the var has no binding, so a var's default
+// never reaches a log line as if it had been set.
+const UNBOUND: unknown = Symbol('unbound');
+let reported = false;
+
+function reportOnce(message: string): void {
+  if (reported) return;
+  reported = true;
+  diag.warn(`otel-contextvars logFields: ${message} (reported once)`);
+}
+
+/**
+ * Fields that correlate a log line with the current trace and request: `trace_id`, `span_id` and
+ * `trace_flags` (`'01'` sampled, `'00'` not: two hex digits) of the active span, when there is a
+ * valid one, plus each listed var bound in the current context, under its name. The field names
+ * are those of OpenTelemetry's pino and winston instrumentations; the trace fields win over a var
+ * of the same name. Python's equivalent is a `logging.Filter` that adds `ContextVar.get()` and
+ * the OTel logging instrumentation's `otelTraceID` / `otelSpanID`.
+ *
+ * pino: `pino({ mixin: () => logFields({ vars }) })`.
+ * winston: `format((info) => Object.assign(info, logFields({ vars })))()`.
+ *
+ * Never throws: bad options or an unreadable var yield fewer fields, reported once through `diag`.
+ */
+export function logFields(options?: LogFieldsOptions): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  try {
+    const vars = options?.vars;
+    if (vars !== undefined && !Array.isArray(vars)) {
+      reportOnce(`vars must be an array of ContextVars, got ${reprValue(vars)}`);
+    } else if (vars !== undefined) {
+      for (const v of vars) addVar(fields, v);
+    }
+  } catch (error) {
+    reportOnce(`could not read the options: ${errorText(error)}`);
+  }
+  try {
+    const spanContext = trace.getSpanContext(context.active());
+    if (spanContext !== undefined && isSpanContextValid(spanContext)) {
+      fields['trace_id'] = spanContext.traceId;
+      fields['span_id'] = spanContext.spanId;
+      fields['trace_flags'] = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
+    }
+  } catch (error) {
+    reportOnce(`could not read the active span: ${errorText(error)}`);
+  }
+  return fields;
+}
+
+function addVar(fields: Record<string, unknown>, v: ContextVar<unknown>): void {
+  if (typeof v !== 'object' || v === null || typeof v.get !== 'function' || typeof v.name !== 'string') {
+    reportOnce(`a ContextVar was expected in vars, got ${reprValue(v)}`);
+    return;
+  }
+  try {
+    // get(), not getIn(context.active()): vars work with no context manager registered at all.
+    const value = v.get(UNBOUND);
+    // defineProperty: a var named '__proto__' becomes a plain field, not the object's prototype.
+    if (value !== UNBOUND) Object.defineProperty(fields, v.name, { value, enumerable: true, writable: true, configurable: true });
+  } catch (error) {
+    reportOnce(`skipped ${reprValue(v)}: ${errorText(error)}`);
+  }
+}
+
+function errorText(error: unknown): string {
+  try {
+    return String(error);
+  } catch {
+    return 'an unprintable error';
+  }
+}

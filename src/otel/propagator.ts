@@ -1,0 +1,262 @@
+import { defaultTextMapGetter, defaultTextMapSetter, diag } from '@opentelemetry/api';
+import type { Context as OtelContext, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import { reprValue } from '../internal/repr';
+import type { ContextVar } from '../var';
+
+/**
+ * Turns a var's value into header text and back. `decode` receives text from the other side of a
+ * process boundary: treat it as untrusted input, validate it, and throw to drop the entry.
+ */
+export interface ContextVarCodec<T> {
+  /** The value as text (any string; the propagator percent-encodes it). Throw to skip the value. */
+  encode(value: T): string;
+  /** The value back from text; runs on inbound, attacker-controlled text. Throw to drop it. */
+  decode(text: string): T;
+}
+
+/** Options of the ContextVarPropagator constructor. */
+export interface ContextVarPropagatorOptions {
+  /** The vars to carry. Their names are the keys on the wire, so they must be distinct. */
+  vars: ContextVar<unknown>[];
+  /** The header (carrier key) to use; lowercased. Default `'contextvars'`. */
+  header?: string;
+  /**
+   * A codec per var name, for values that are not strings. A var without a codec carries strings
+   * only: the receiver, not the sender, decides what type a value gets.
+   */
+  codecs?: Record<string, ContextVarCodec<never>>;
+}
+
+/** Default carrier key: our own header, so the W3C `traceparent` and `baggage` stay untouched. */
+const DEFAULT_HEADER = 'contextvars';
+// Bounds on what extract will look at, and what inject will write (so it never writes a header
+// the other side refuses). The same order as W3C baggage's limits (8192 bytes, 180 entries).
+const MAX_HEADER_LENGTH = 8192;
+const MAX_ENTRIES = 64;
+// An HTTP header name is an RFC 9110 token; lowercase, since HTTP/2 and Node lowercase names.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+const RESERVED_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
+// Unique marker: `getIn(ctx, UNBOUND)` returns it only when the var has no binding, which tells
+// "unbound" apart from "bound to undefined" without looking at the var's default.
+const UNBOUND: unknown = Symbol('unbound');
+
+function isContextVar(v: unknown): v is ContextVar<unknown> {
+  // Duck-typed rather than instanceof: vars from the ESM and the CJS copy of this package work alike.
+  return typeof v === 'object' && v !== null && typeof (v as ContextVar<unknown>).name === 'string' &&
+    typeof (v as ContextVar<unknown>).getIn === 'function' && typeof (v as ContextVar<unknown>).setIn === 'function';
+}
+
+function isCodec(c: unknown): c is ContextVarCodec<unknown> {
+  return typeof c === 'object' && c !== null && typeof (c as ContextVarCodec<unknown>).encode === 'function' &&
+    typeof (c as ContextVarCodec<unknown>).decode === 'function';
+}
+
+/**
+ * Carries ContextVars across process boundaries (HTTP headers, worker and child-process messages)
+ * in one header of its own: `name=value` entries separated by commas, name and value
+ * percent-encoded, so every well-formed string round-trips (commas, `=`, spaces, `%`, unicode).
+ * Composes with `W3CTraceContextPropagator` and `W3CBaggagePropagator` in a `CompositePropagator`.
+ * The OpenTelemetry counterpart is `W3CBaggagePropagator`; Python has none (contextvars stop at
+ * the process).
+ *
+ * Security: whatever you list here leaves the process, in clear text, to every service the call
+ * reaches (and their logs and proxies). Do not propagate secrets, tokens or personal data. On the
+ * receiving side every value is attacker-controlled input: validate it before you trust it (a
+ * codec's `decode` is a good place), and list only vars that are meant to cross the boundary.
+ *
+ * Never throws into the host: values that cannot be encoded are skipped and reported once through
+ * `diag`; malformed, oversized (over 8192 characters or 64 entries) or hostile input is ignored at
+ * a cost bounded by those limits; unknown names are ignored; of repeated names the first wins.
+ */
+export class ContextVarPropagator implements TextMapPropagator {
+  readonly #header: string;
+  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
+  readonly #byName: Map<string, ContextVar<unknown>>;
+  readonly #codecs: Map<string, ContextVarCodec<unknown>>;
+  readonly #reported = new Set<string>();
+
+  /**
+   * @param options `{ vars, header?, codecs? }`.
+   * @throws TypeError when the options are malformed: not ContextVars, two vars with one name, a
+   * header that is not an HTTP token or is a W3C header, a codec that is not one or names no listed var.
+   */
+  constructor(options: ContextVarPropagatorOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`ContextVarPropagator: an options object was expected, got ${reprValue(options)}`);
+    }
+    const { vars, header = DEFAULT_HEADER, codecs = {} } = options;
+    if (!Array.isArray(vars)) throw new TypeError(`ContextVarPropagator: vars must be an array of ContextVars, got ${reprValue(vars)}`);
+    this.#byName = new Map();
+    for (const v of vars) {
+      if (!isContextVar(v)) throw new TypeError(`ContextVarPropagator: a ContextVar was expected in vars, got ${reprValue(v)}`);
+      if (this.#byName.has(v.name)) throw new TypeError(`ContextVarPropagator: two vars are named ${reprValue(v.name)}; names are the keys on the wire`);
+      this.#byName.set(v.name, v);
+    }
+    this.#vars = [...vars];
+    if (typeof header !== 'string' || !HEADER_NAME.test(header.toLowerCase())) {
+      throw new TypeError(`ContextVarPropagator: header must be an HTTP header name, got ${reprValue(header)}`);
+    }
+    this.#header = header.toLowerCase();
+    if (RESERVED_HEADERS.has(this.#header)) {
+      throw new TypeError(`ContextVarPropagator: header ${reprValue(this.#header)} belongs to a W3C propagator`);
+    }
+    if (typeof codecs !== 'object' || codecs === null) {
+      throw new TypeError(`ContextVarPropagator: codecs must be an object keyed by var name, got ${reprValue(codecs)}`);
+    }
+    this.#codecs = new Map();
+    for (const name of Object.keys(codecs)) {
+      const codec: unknown = codecs[name];
+      if (!this.#byName.has(name)) throw new TypeError(`ContextVarPropagator: codec for ${reprValue(name)}, which is not in vars`);
+      if (!isCodec(codec)) throw new TypeError(`ContextVarPropagator: the codec for ${reprValue(name)} needs encode and decode functions`);
+      this.#codecs.set(name, codec);
+    }
+  }
+
+  /**
+   * Writes the listed vars bound in `context` into the carrier's header; writes nothing when none
+   * is bound. Never throws.
+   */
+  inject(context: OtelContext, carrier: unknown, setter: TextMapSetter = defaultTextMapSetter): void {
+    try {
+      const entries: string[] = [];
+      let length = 0;
+      for (const v of this.#vars) {
+        const entry = this.#encodeEntry(v, v.getIn(context, UNBOUND));
+        if (entry === undefined) continue;
+        const added = (entries.length > 0 ? 1 : 0) + entry.length;
+        if (entries.length >= MAX_ENTRIES || length + added > MAX_HEADER_LENGTH) {
+          this.#report(`size:${v.name}`, `skipped ${reprValue(v.name)}: the ${this.#header} header would exceed ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
+          continue;
+        }
+        entries.push(entry);
+        length += added;
+      }
+      if (entries.length > 0) setter.set(carrier, this.#header, entries.join(','));
+    } catch (error) {
+      this.#report('inject', `inject failed and was skipped: ${errorText(error)}`);
+    }
+  }
+
+  /**
+   * Returns `context` with the vars found in the carrier's header bound in it (via `setIn`), so
+   * that inside `context.with(extracted, fn)` their `get()` returns the sender's values. Returns
+   * `context` itself when there is nothing usable. Never throws.
+   */
+  extract(context: OtelContext, carrier: unknown, getter: TextMapGetter = defaultTextMapGetter): OtelContext {
+    try {
+      const text = this.#readHeader(getter.get(carrier, this.#header));
+      if (text === undefined) return context;
+      let ctx = context;
+      const seen = new Set<string>();
+      const entries = text.split(',', MAX_ENTRIES + 1);
+      if (entries.length > MAX_ENTRIES) {
+        this.#oversized();
+        return context;
+      }
+      for (const raw of entries) {
+        const entry = raw.trim();
+        const eq = entry.indexOf('=');
+        if (eq <= 0) continue;
+        const name = decode(entry.slice(0, eq));
+        const v = name === undefined ? undefined : this.#byName.get(name);
+        if (v === undefined || seen.has(v.name)) continue;
+        seen.add(v.name);
+        const value = this.#decodeValue(v, entry.slice(eq + 1));
+        if (value !== UNBOUND) ctx = v.setIn(ctx, value);
+      }
+      return ctx;
+    } catch (error) {
+      this.#report('extract', `extract failed and was ignored: ${errorText(error)}`);
+      return context;
+    }
+  }
+
+  /** The one carrier key this propagator reads and writes: `[header]`. */
+  fields(): string[] {
+    return [this.#header];
+  }
+
+  #encodeEntry(v: ContextVar<unknown>, value: unknown): string | undefined {
+    if (value === UNBOUND) return undefined;
+    const codec = this.#codecs.get(v.name);
+    let text: unknown = value;
+    if (codec !== undefined) {
+      try {
+        text = codec.encode(value);
+      } catch (error) {
+        this.#report(`encode:${v.name}`, `skipped ${reprValue(v.name)}: its codec's encode threw ${errorText(error)}`);
+        return undefined;
+      }
+    }
+    if (typeof text !== 'string') {
+      this.#report(`type:${v.name}`, codec === undefined
+        ? `skipped ${reprValue(v.name)}: a var without a codec carries strings only, got ${typeof value}`
+        : `skipped ${reprValue(v.name)}: its codec's encode returned ${typeof text}, not a string`);
+      return undefined;
+    }
+    try {
+      return `${encodeURIComponent(v.name)}=${encodeURIComponent(text)}`;
+    } catch {
+      // encodeURIComponent refuses lone surrogates: such a string has no UTF-8 form to send.
+      this.#report(`surrogate:${v.name}`, `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`);
+      return undefined;
+    }
+  }
+
+  #decodeValue(v: ContextVar<unknown>, encoded: string): unknown {
+    const text = decode(encoded);
+    if (text === undefined) return UNBOUND;
+    const codec = this.#codecs.get(v.name);
+    if (codec === undefined) return text;
+    try {
+      return codec.decode(text);
+    } catch (error) {
+      this.#report(`decode:${v.name}`, `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`);
+      return UNBOUND;
+    }
+  }
+
+  #readHeader(value: unknown): string | undefined {
+    // Node joins repeated unknown headers with ', ' but other carriers hand over an array:
+    // both are one list of entries. Sizes are checked before any joining or splitting.
+    if (typeof value === 'string') return value.length <= MAX_HEADER_LENGTH ? value : this.#oversized();
+    if (!Array.isArray(value)) return undefined;
+    if (value.length > MAX_ENTRIES) return this.#oversized();
+    let length = 0;
+    for (const part of value) {
+      if (typeof part !== 'string') return undefined;
+      length += part.length + 1;
+      if (length > MAX_HEADER_LENGTH + 1) return this.#oversized();
+    }
+    return value.join(',');
+  }
+
+  #oversized(): undefined {
+    this.#report('oversized', `ignored an inbound ${this.#header} header over ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
+    return undefined;
+  }
+
+  #report(key: string, message: string): void {
+    // Once per kind and var: inbound traffic must not be able to flood the diag logger.
+    if (this.#reported.has(key)) return;
+    this.#reported.add(key);
+    diag.warn(`otel-contextvars ContextVarPropagator: ${message}`);
+  }
+}
+
+function errorText(error: unknown): string {
+  // A hostile getter can throw anything, including an object whose toString throws.
+  try {
+    return String(error);
+  } catch {
+    return 'an unprintable error';
+  }
+}
+
+function decode(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
+}

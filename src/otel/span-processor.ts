@@ -1,0 +1,141 @@
+import { diag } from '@opentelemetry/api';
+import type { AttributeValue, Attributes, Context as OtelContext } from '@opentelemetry/api';
+import { reprValue } from '../internal/repr';
+import type { ContextVar } from '../var';
+
+/** Options of the ContextVarSpanProcessor constructor. */
+export interface ContextVarSpanProcessorOptions {
+  /** The vars to record on every span whose parent context binds them. */
+  vars: ContextVar<unknown>[];
+  /** Put before each var's name to make the attribute key. Default `'contextvar.'`; `''` for none. */
+  attributePrefix?: string;
+}
+
+/**
+ * What the processor needs of a span: the SDK's `Span` has both members. Declared here rather
+ * than imported, so this package's types do not require `@opentelemetry/sdk-trace-base` to be
+ * installed; the class still satisfies the SDK's `SpanProcessor` interface structurally.
+ */
+export interface AttributeSettable {
+  setAttribute(key: string, value: AttributeValue): unknown;
+  readonly attributes?: Attributes;
+}
+
+/**
+ * Default key prefix: a namespace of its own, so a var named like a semantic convention
+ * (`http.method`) cannot overwrite what instrumentation records.
+ */
+const DEFAULT_PREFIX = 'contextvar.';
+// Unique marker: `getIn(ctx, UNBOUND)` returns it only when the var has no binding, which tells
+// "unbound" apart from "bound to undefined" without looking at the var's default.
+const UNBOUND: unknown = Symbol('unbound');
+const PRIMITIVE_TYPES = new Set(['string', 'number', 'boolean']);
+
+function isContextVar(v: unknown): v is ContextVar<unknown> {
+  // Duck-typed rather than instanceof: vars from the ESM and the CJS copy of this package work alike.
+  return typeof v === 'object' && v !== null && typeof (v as ContextVar<unknown>).name === 'string' &&
+    typeof (v as ContextVar<unknown>).getIn === 'function';
+}
+
+/** OTel's rule: a string, number or boolean, or an array of one of those types (nulls allowed). */
+function isAttributeValue(value: unknown): value is AttributeValue {
+  if (!Array.isArray(value)) return PRIMITIVE_TYPES.has(typeof value);
+  let type: string | undefined;
+  for (const item of value) {
+    if (item === null || item === undefined) continue;
+    const t = typeof item;
+    if (type === undefined && PRIMITIVE_TYPES.has(t)) type = t;
+    else if (t !== type) return false;
+  }
+  return true;
+}
+
+/**
+ * An OpenTelemetry `SpanProcessor` that records ContextVars on spans: when a span starts, each
+ * listed var bound in the span's parent context becomes an attribute `prefix + var.name`. Request
+ * metadata set once (tenant, request id) then shows on every span of the request, including those
+ * of auto-instrumentation. The OpenTelemetry counterpart is a baggage span processor; Python's
+ * equivalent is an `opentelemetry.sdk.trace.SpanProcessor` that reads `ContextVar.get()`.
+ *
+ * Register it with `new BasicTracerProvider({ spanProcessors: [...] })`, a NodeTracerProvider or
+ * `new NodeSDK({ spanProcessors: [...] })`, before the exporting processor. It needs no SDK at
+ * run time. Values that are not valid attribute values (objects, mixed arrays, null, undefined,
+ * bigint) are skipped and reported once per var through `diag`; an attribute given to `startSpan`
+ * is not overwritten. It never throws into the tracer.
+ */
+export class ContextVarSpanProcessor {
+  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
+  readonly #keys: ReadonlyArray<string>;
+  readonly #reported = new Set<string>();
+
+  /**
+   * @param options `{ vars, attributePrefix? }`.
+   * @throws TypeError when `vars` is not an array of ContextVars (two with one name included) or
+   * `attributePrefix` is not a string.
+   */
+  constructor(options: ContextVarSpanProcessorOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`ContextVarSpanProcessor: an options object was expected, got ${reprValue(options)}`);
+    }
+    const { vars, attributePrefix = DEFAULT_PREFIX } = options;
+    if (!Array.isArray(vars)) throw new TypeError(`ContextVarSpanProcessor: vars must be an array of ContextVars, got ${reprValue(vars)}`);
+    if (typeof attributePrefix !== 'string') {
+      throw new TypeError(`ContextVarSpanProcessor: attributePrefix must be a string, got ${reprValue(attributePrefix)}`);
+    }
+    const names = new Set<string>();
+    for (const v of vars) {
+      if (!isContextVar(v)) throw new TypeError(`ContextVarSpanProcessor: a ContextVar was expected in vars, got ${reprValue(v)}`);
+      if (names.has(v.name)) throw new TypeError(`ContextVarSpanProcessor: two vars are named ${reprValue(v.name)}; they would share one attribute`);
+      names.add(v.name);
+    }
+    this.#vars = [...vars];
+    this.#keys = this.#vars.map((v) => attributePrefix + v.name);
+  }
+
+  /**
+   * Copies the listed vars bound in `parentContext` (the context the span was started in) onto
+   * `span`. Called by the SDK; never throws.
+   */
+  onStart(span: AttributeSettable, parentContext: OtelContext): void {
+    for (let i = 0; i < this.#vars.length; i++) {
+      const v = this.#vars[i]!;
+      try {
+        const value = v.getIn(parentContext, UNBOUND);
+        if (value === UNBOUND) continue;
+        const key = this.#keys[i]!;
+        if (!isAttributeValue(value)) {
+          this.#report(v.name, `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid span attribute value`);
+          continue;
+        }
+        if (span.attributes !== undefined && Object.hasOwn(span.attributes, key)) continue;
+        // A copy: mutating the var's array later must not change a recorded span.
+        span.setAttribute(key, Array.isArray(value) ? (value.slice() as AttributeValue) : value);
+      } catch (error) {
+        this.#report(v.name, `could not record ${reprValue(v.name)}: ${errorText(error)}`);
+      }
+    }
+  }
+
+  /** Nothing to do when a span ends. */
+  onEnd(): void {}
+
+  /** Nothing to release. */
+  async shutdown(): Promise<void> {}
+
+  /** Nothing is buffered. */
+  async forceFlush(): Promise<void> {}
+
+  #report(name: string, message: string): void {
+    if (this.#reported.has(name)) return;
+    this.#reported.add(name);
+    diag.warn(`otel-contextvars ContextVarSpanProcessor: ${message} (reported once per var)`);
+  }
+}
+
+function errorText(error: unknown): string {
+  try {
+    return String(error);
+  } catch {
+    return 'an unprintable error';
+  }
+}
