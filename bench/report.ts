@@ -44,7 +44,7 @@ export function markdownTable(rows: readonly Row[]): string {
     r.figure,
     r.ours,
     r.base,
-    r.ratio < 10 ? r.ratio.toFixed(2) : r.ratio.toPrecision(3),
+    Number.isNaN(r.ratio) ? '-' : r.ratio < 10 ? r.ratio.toFixed(2) : r.ratio.toPrecision(3),
     r.goal === null ? '-' : `${r.goal.op} ${r.goal.value}`,
     verdict(r),
   ]);
