@@ -24,7 +24,7 @@ export interface ContextVarPropagatorOptions {
    * A codec per var name, for values that are not strings. A var without a codec carries strings
    * only: the receiver, not the sender, decides what type a value gets.
    */
-  codecs?: Record<string, ContextVarCodec<never>>;
+  codecs?: Record<string, ContextVarCodec<unknown>>;
 }
 
 /** Default carrier key: our own header, so the W3C `traceparent` and `baggage` stay untouched. */
