@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { ABSENT, HamtNode, Leaf, assoc, dissoc, leaves, lookup } from './hamt';
+import { ABSENT, HamtNode, Leaf, assoc, assocReplaced, dissoc, leaves, lookup } from './hamt';
 import { shared } from './shared';
 
 /**
@@ -44,8 +44,8 @@ function foreignBase(ctx: OtelContext): OtelContext | undefined {
 
 function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): OtelContext {
   if (!(ctx instanceof ContextData)) return new ContextData(foreignBase(ctx), assoc(null, new Leaf(id, key, value)), 1);
-  const had = lookup(ctx.vars, id) !== ABSENT;
-  return new ContextData(ctx.base, assoc(ctx.vars, new Leaf(id, key, value)), had ? ctx.size : ctx.size + 1);
+  const vars = assoc(ctx.vars, new Leaf(id, key, value));
+  return new ContextData(ctx.base, vars, assocReplaced() ? ctx.size : ctx.size + 1);
 }
 
 function removeVar(ctx: OtelContext, id: number): OtelContext {

