@@ -164,10 +164,16 @@ export async function microRows(log: (s: string) => void): Promise<{ goals: Row[
     compare(inOurs(oursCtx1, setResetLoop), inStock(stockCtx1, stockSetLoop)), { op: '<=', value: 0.8 }));
   // Outside any with(): a callback's top level, where (on Node 20/22) set() records the frame for
   // the end-of-run undo. Each batch awaits a macrotask so that undo is inside the timing.
-  const untilImmediate = () => new Promise<void>((resolve) => setImmediate(resolve));
+  // The loop runs in a fresh setImmediate callback (a callback's top level, as in an event
+  // handler), so nothing it enters stays in this function's context on Node 24+.
+  const inCallback = (body: (n: number) => number) => (n: number) =>
+    new Promise<number>((resolve) => setImmediate(() => {
+      const s = body(n);
+      setImmediate(resolve, s);
+    }));
   const bare = await compareAsync(
-    async (n) => { setResetLoop(n); await untilImmediate(); return n; },
-    async (n) => { const s = stock.with(stockCtx1, stockSetLoop, undefined, n); await untilImmediate(); return s; },
+    inCallback(setResetLoop),
+    inCallback((n) => stock.with(stockCtx1, stockSetLoop, undefined, n)),
     20_000, 15);
   goals.push(row('same, set/reset outside any with() (end-of-run undo included)', bare, { op: '<=', value: 0.8 }));
 
