@@ -14,18 +14,16 @@ const MISSING: object = shared('missing', () =>
 
 const MINT = Symbol('otel-contextvars.mint');
 
-/** What a ContextVar needs to see of a token (never exported from the package root). */
-export interface TokenState<T> {
-  readonly var: ContextVar<T>;
-  readonly oldValue: T | typeof MISSING;
-  readonly cell: Cell;
-  used: boolean;
-}
-
 /** @internal Creates a token; only ContextVar calls it. */
 export let mintToken: <T>(v: ContextVar<T>, oldValue: unknown, cell: Cell) => Token<T>;
-/** @internal The mutable state behind a token, or undefined when `t` is not a Token. */
-export let tokenState: (t: unknown) => TokenState<unknown> | undefined;
+/** @internal Whether `t` is a Token of this copy of the package. */
+export let isToken: (t: unknown) => t is Token<unknown>;
+/** @internal Whether the token was already used by a successful reset. */
+export let tokenUsed: (t: Token<unknown>) => boolean;
+/** @internal The cell (Context identity) in which the token's set() ran. */
+export let tokenCell: (t: Token<unknown>) => Cell;
+/** @internal Marks the token used; called once its reset has succeeded. */
+export let markTokenUsed: (t: Token<unknown>) => void;
 
 /**
  * Returned by `ContextVar.set()`; pass it to `reset()` to undo that set. Single use, bound to the
@@ -36,42 +34,51 @@ export class Token<T> {
   /** The `oldValue` of a token whose var had no binding before `set()`. Python: `Token.MISSING`. */
   static readonly MISSING: object = MISSING;
 
-  readonly #state: TokenState<T>;
+  readonly #var: ContextVar<T>;
+  readonly #oldValue: T | typeof MISSING;
+  readonly #cell: Cell;
+  #used = false;
   #reprId = 0;
 
   /** Tokens come only from `ContextVar.set()`; constructing one throws RuntimeError. */
-  private constructor(mint: symbol, state: TokenState<T>) {
+  private constructor(mint: symbol, v: ContextVar<T>, oldValue: T | typeof MISSING, cell: Cell) {
     // Python: "Tokens can only be created by ContextVars".
     if (mint !== MINT) throw new RuntimeError('Tokens can only be created by ContextVars');
-    this.#state = state;
+    this.#var = v;
+    this.#oldValue = oldValue;
+    this.#cell = cell;
   }
 
   static {
-    mintToken = <T>(v: ContextVar<T>, oldValue: unknown, cell: Cell) =>
-      new Token<T>(MINT, { var: v, oldValue: oldValue as T, cell, used: false });
-    tokenState = (t: unknown) => (t instanceof Token ? (t.#state as TokenState<unknown>) : undefined);
+    mintToken = <T>(v: ContextVar<T>, oldValue: unknown, cell: Cell) => new Token<T>(MINT, v, oldValue as T, cell);
+    isToken = (t: unknown): t is Token<unknown> => typeof t === 'object' && t !== null && #var in t;
+    tokenUsed = (t) => t.#used;
+    tokenCell = (t) => t.#cell;
+    markTokenUsed = (t) => {
+      t.#used = true;
+    };
   }
 
   /** The ContextVar whose `set()` made this token. Python: `Token.var`. */
   get var(): ContextVar<T> {
-    return this.#state.var;
+    return this.#var;
   }
 
   /** The value before `set()`, or `Token.MISSING` if there was none. Python: `Token.old_value`. */
   get oldValue(): T | typeof Token.MISSING {
-    return this.#state.oldValue;
+    return this.#oldValue;
   }
 
   /** Resets the var to `oldValue` (Python 3.14: `with var.set(x):`). Same as `var.reset(this)`. */
   [Symbol.dispose](): void {
-    this.#state.var.reset(this);
+    this.#var.reset(this);
   }
 
   /** Python's repr: `<Token used var=<ContextVar name='a' at 0x1f> at 0x20>`. */
   toString(): string {
     this.#reprId = reprId(this.#reprId);
-    const used = this.#state.used ? ' used' : '';
-    return `<Token${used} var=${String(this.#state.var)} at ${hex(this.#reprId)}>`;
+    const used = this.#used ? ' used' : '';
+    return `<Token${used} var=${String(this.#var)} at ${hex(this.#reprId)}>`;
   }
 
   [inspectSymbol](): string {

@@ -1,10 +1,10 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { LookupError, RuntimeError, ValueError } from './errors';
-import { readVarIn, removeVarIn, writeVarIn, NO_VALUE } from './internal/data';
-import { currentFrame, engine, enter, newCell, runInCell } from './internal/engine';
+import { previousOfLastWrite, readVarIn, removeVarIn, writeVarIn, NO_VALUE } from './internal/data';
+import { currentFrame, currentResource, engine, enter, frameOn, newCell, runInCell } from './internal/engine';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
 import { checkSplit } from './internal/split-check';
-import { Token, mintToken, tokenState } from './token';
+import { Token, isToken, markTokenUsed, mintToken, tokenCell, tokenUsed } from './token';
 
 /** Options of the ContextVar constructor. */
 export interface ContextVarOptions<T> {
@@ -111,9 +111,11 @@ export class ContextVar<T> {
    * @returns a Token that `reset()` (or `using`) takes to restore the previous value.
    */
   set(value: T): Token<T> {
-    const frame = currentFrame();
-    const old = readVarIn(frame.data, this.#id);
-    enter(frame, writeVarIn(frame.data, this.#id, this, value));
+    const res = currentResource();
+    const frame = frameOn(res);
+    const data = writeVarIn(frame.data, this.#id, this, value);
+    const old = previousOfLastWrite();
+    enter(frame, data, res);
     checkSplit();
     return mintToken(this, old === NO_VALUE ? Token.MISSING : old, frame.cell);
   }
@@ -125,17 +127,16 @@ export class ContextVar<T> {
    * belongs to another var or was created in another Context.
    */
   reset(token: Token<T>): void {
-    const state = tokenState(token);
-    if (state === undefined) throw new TypeError(`an instance of Token was expected, got ${reprValue(token)}`);
-    if (state.used) throw new RuntimeError(`${String(token)} has already been used once`);
-    if (state.var !== this) throw new ValueError(`${String(token)} was created by a different ContextVar`);
-    const frame = currentFrame();
-    if (state.cell !== frame.cell) throw new ValueError(`${String(token)} was created in a different Context`);
-    const data = state.oldValue === Token.MISSING
-      ? removeVarIn(frame.data, this.#id)
-      : writeVarIn(frame.data, this.#id, this, state.oldValue);
-    enter(frame, data);
-    state.used = true;
+    if (!isToken(token)) throw new TypeError(`an instance of Token was expected, got ${reprValue(token)}`);
+    if (tokenUsed(token)) throw new RuntimeError(`${String(token)} has already been used once`);
+    if (token.var !== this) throw new ValueError(`${String(token)} was created by a different ContextVar`);
+    const res = currentResource();
+    const frame = frameOn(res);
+    if (tokenCell(token) !== frame.cell) throw new ValueError(`${String(token)} was created in a different Context`);
+    const old = token.oldValue;
+    const data = old === Token.MISSING ? removeVarIn(frame.data, this.#id) : writeVarIn(frame.data, this.#id, this, old);
+    enter(frame, data, res);
+    markTokenUsed(token);
   }
 
   /**

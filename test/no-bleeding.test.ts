@@ -3,6 +3,7 @@
 // next `data` event of a socket. On Node 20/22 (async-hooks AsyncLocalStorage) enterWith alone
 // would leak here (nodejs/node#41978); on Node 24+ (AsyncContextFrame) it would not.
 import http from 'node:http';
+import { AsyncResource } from 'node:async_hooks';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -96,6 +97,30 @@ describe('net server', () => {
       client.destroy();
       await close(server);
     }
+  });
+});
+
+describe('one resource, many callbacks', () => {
+  test('a callback never sees what an earlier callback of its resource set, however sets interleave', async () => {
+    const job = new AsyncResource('job');
+    const other = new AsyncResource('other');
+    const seen: Array<[string, string]> = [];
+    for (let i = 0; i < 3; i++) {
+      job.runInAsyncScope(() => {
+        const entry = requestId.get('<unset>');
+        requestId.set(`a${i}`);
+        other.runInAsyncScope(() => {
+          seen.push([entry, user.get('<unset>')]);
+          user.set(`other ${i}`);
+        });
+        requestId.set(`b${i}`);
+        user.set(`job ${i}`);
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(seen).toEqual([['<unset>', '<unset>'], ['<unset>', '<unset>'], ['<unset>', '<unset>']]);
+    job.emitDestroy();
+    other.emitDestroy();
   });
 });
 

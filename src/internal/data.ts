@@ -42,10 +42,23 @@ function foreignBase(ctx: OtelContext): OtelContext | undefined {
   return ctx === ROOT_CONTEXT ? undefined : ctx;
 }
 
+// The value the last writeVar() replaced (ABSENT when it added the binding), so set() learns the
+// old value for its token from the same walk that writes the new one.
+let previousLast: unknown = ABSENT;
+
 function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): OtelContext {
-  if (!(ctx instanceof ContextData)) return new ContextData(foreignBase(ctx), assoc(null, new Leaf(id, key, value)), 1);
+  if (!(ctx instanceof ContextData)) {
+    previousLast = ABSENT;
+    return new ContextData(foreignBase(ctx), assoc(null, new Leaf(id, key, value)), 1);
+  }
   const vars = assoc(ctx.vars, new Leaf(id, key, value));
-  return new ContextData(ctx.base, vars, assocReplaced() ? ctx.size : ctx.size + 1);
+  const replaced = assocReplaced();
+  previousLast = replaced === null ? ABSENT : replaced.value;
+  return new ContextData(ctx.base, vars, replaced === null ? ctx.size + 1 : ctx.size);
+}
+
+function previousWrite(): unknown {
+  return previousLast;
 }
 
 function removeVar(ctx: OtelContext, id: number): OtelContext {
@@ -66,7 +79,7 @@ function varCount(ctx: OtelContext): number {
 
 // The first loaded copy's implementation serves every copy: a context built by one copy must be
 // readable by the others, which `instanceof` across two copies of the class would not allow.
-const impl = shared('data', () => ({ ABSENT, readVar, writeVar, removeVar, varEntries, varCount }));
+const impl = shared('data', () => ({ ABSENT, readVar, writeVar, previousWrite, removeVar, varEntries, varCount }));
 
 /** Marker for "no binding", distinct from every value including undefined. */
 export const NO_VALUE: unknown = impl.ABSENT;
@@ -74,6 +87,8 @@ export const NO_VALUE: unknown = impl.ABSENT;
 export const readVarIn: (ctx: OtelContext, id: number) => unknown = impl.readVar;
 /** A new context with var `id` bound to `value`; every other key kept. O(log32 n). */
 export const writeVarIn: (ctx: OtelContext, id: number, key: object, value: unknown) => OtelContext = impl.writeVar;
+/** What the most recent {@link writeVarIn} replaced: the old value, or {@link NO_VALUE}. */
+export const previousOfLastWrite: () => unknown = impl.previousWrite;
 /** A new context without var `id` (the same context when it was not bound). O(log32 n). */
 export const removeVarIn: (ctx: OtelContext, id: number) => OtelContext = impl.removeVar;
 /** [var, value] pairs bound in `ctx`, in a stable order. */

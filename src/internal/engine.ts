@@ -29,7 +29,8 @@ export interface Frame {
   restore: Frame | null;
 }
 
-type Resource = Record<symbol, Frame | undefined>;
+/** An async resource object, as AsyncLocalStorage on async hooks stores frames on it. */
+export type Resource = Record<symbol, Frame | undefined>;
 
 function detectStoreKey(als: AsyncLocalStorage<Frame>): symbol | undefined {
   // On the async-hooks engine (Node 20, 22), enterWith writes the store onto the current async
@@ -84,10 +85,25 @@ const storeKey = engine.storeKey;
 /** True where this process needs (and has) the end-of-run undo of `enter` (Node 20 and 22). */
 export const undoesStickyStores: boolean = storeKey !== undefined;
 
+/**
+ * The async resource whose store holds the current frame where stores stick to resources (Node
+ * 20, 22); null on AsyncContextFrame. Read once per set/reset and handed to `frameOn` and `enter`:
+ * `executionAsyncResource()` is the largest single cost of a set on those lines.
+ */
+export const currentResource: () => Resource | null = storeKey === undefined
+  ? () => null
+  : () => executionAsyncResource() as Resource;
+
+/** The frame current on `res` (from {@link currentResource}). */
+export const frameOn: (res: Resource | null) => Frame = storeKey === undefined
+  ? () => als.getStore() ?? engine.rootFrame
+  : (res) => res![storeKey] ?? engine.rootFrame;
+
 /** The frame code is running in now. */
-export function currentFrame(): Frame {
-  return als.getStore() ?? engine.rootFrame;
-}
+export const currentFrame: () => Frame = storeKey === undefined
+  ? () => als.getStore() ?? engine.rootFrame
+  // The store AsyncLocalStorage.getStore() would read, without its method call and enabled check.
+  : () => (executionAsyncResource() as Resource)[storeKey] ?? engine.rootFrame;
 
 function enable(): void {
   // Registers the storage with async_hooks so new resources copy the store (once per process).
@@ -119,25 +135,39 @@ function seal(): void {
  * Makes `data` current for the rest of this synchronous run and everything it schedules from now
  * on (Python's `ContextVar.set`, OTel's `attach`, Node's `enterWith`), in `prev`'s cell.
  */
-export function enter(prev: Frame, data: OtelContext): void {
+export function enter(prev: Frame, data: OtelContext, res: Resource | null = currentResource()): void {
   const cell = prev.cell;
   // Write-through: a Context read from outside shows the last value set inside it, as in Python.
   cell.data = data;
-  if (storeKey === undefined) {
+  if (res === null) {
     als.enterWith({ cell, data, res: null, restore: null });
     return;
   }
   enable();
-  const res = executionAsyncResource() as Resource;
   if (res === engine.scopeRes) {
     // Inside one of our scoped runs on this resource: its `finally` restores the resource.
-    res[storeKey] = { cell, data, res: null, restore: null };
+    res[storeKey!] = { cell, data, res: null, restore: null };
     return;
   }
-  const restore = prev.res === res ? prev.restore : prev;
-  const frame: Frame = { cell, data, res, restore };
-  res[storeKey] = frame;
-  engine.pending.push(frame);
+  const pending = engine.pending;
+  let frame: Frame;
+  if (prev.res === res) {
+    // A second enter on this resource in this run: keep what it held before the first one.
+    frame = { cell, data, res, restore: prev.restore };
+    if (pending[pending.length - 1] === prev) {
+      // Only the newest frame on a resource is ever restored from; replacing keeps the list as
+      // short as the number of resources touched, however many sets one run makes.
+      pending[pending.length - 1] = frame;
+      prev.res = null;
+      prev.restore = null;
+    } else {
+      pending.push(frame);
+    }
+  } else {
+    frame = { cell, data, res, restore: prev };
+    pending.push(frame);
+  }
+  res[storeKey!] = frame;
   if (!engine.sealScheduled) {
     engine.sealScheduled = true;
     process.nextTick(seal);

@@ -77,13 +77,13 @@ function pair(a: Leaf, b: Leaf, shift: number): HamtNode {
   return new HamtNode((1 << ia) | (1 << ib), ia < ib ? [a, b] : [b, a]);
 }
 
-// Whether the last assoc() replaced a binding (true) or added one (false). Lets the caller keep
-// its count without a second walk down the trie; every assoc() ends in exactly one branch that
-// sets it.
-let replacedLast = false;
+// The leaf the last assoc() replaced, or null when it added a binding. Lets the caller learn the
+// previous value and keep its count without a second walk down the trie; every assoc() ends in
+// exactly one branch that sets it.
+let replacedLast: Leaf | null = null;
 
-/** Whether the most recent {@link assoc} replaced an existing binding rather than adding one. */
-export function assocReplaced(): boolean {
+/** The binding the most recent {@link assoc} replaced, or null when it added one. */
+export function assocReplaced(): Leaf | null {
   return replacedLast;
 }
 
@@ -91,12 +91,12 @@ export function assocReplaced(): boolean {
 export function assoc(node: HamtNode | null, leaf: Leaf, shift = 0): HamtNode {
   const bit = 1 << ((leaf.id >>> shift) & MASK);
   if (node === null) {
-    replacedLast = false;
+    replacedLast = null;
     return new HamtNode(bit, [leaf]);
   }
   const at = popcount(node.bitmap & (bit - 1));
   if ((node.bitmap & bit) === 0) {
-    replacedLast = false;
+    replacedLast = null;
     return new HamtNode(node.bitmap | bit, inserted(node.slots, at, leaf));
   }
   const slot = node.slots[at]!;
@@ -104,10 +104,10 @@ export function assoc(node: HamtNode | null, leaf: Leaf, shift = 0): HamtNode {
   if (slot instanceof HamtNode) {
     next = assoc(slot, leaf, shift + BITS);
   } else if (slot.id === leaf.id) {
-    replacedLast = true;
+    replacedLast = slot;
     next = leaf;
   } else {
-    replacedLast = false;
+    replacedLast = null;
     next = pair(slot, leaf, shift + BITS);
   }
   return new HamtNode(node.bitmap, replaced(node.slots, at, next));
