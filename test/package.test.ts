@@ -17,7 +17,7 @@ describe('loading', () => {
 
   test('every fixed name of the SPEC is exported from the package root, for require and import', async () => {
     const names = ['ContextVar', 'Token', 'Context', 'copyContext', 'currentContext', 'LookupError', 'ValueError',
-      'RuntimeError', 'ContextVarsContextManager'];
+      'RuntimeError', 'ContextVarsContextManager', 'ContextVarSpanProcessor', 'ContextVarPropagator', 'logFields'];
     const script = `import * as esm from 'otel-contextvars';
       import { createRequire } from 'node:module';
       const cjs = createRequire(import.meta.url)('otel-contextvars');
