@@ -1,25 +1,16 @@
 // SPEC section 4, first points: zero setup, one registration line, spans/baggage/vars in one
 // active context both ways, and a diag report when another manager holds the global slot.
-import { DiagLogLevel, ROOT_CONTEXT, context, diag, propagation, trace } from '@opentelemetry/api';
-import type { DiagLogger } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, diag, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Context, ContextVar, ContextVarsContextManager } from '../src/index';
+import { recordingDiag } from './support/diag';
 
 const tenant = new ContextVar<string>('tenant');
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 const tracer = provider.getTracer('interplay');
 
-function recordingDiag(): string[] {
-  const lines: string[] = [];
-  const logger: DiagLogger = {
-    error: (m) => lines.push(`error ${m}`), warn: (m) => lines.push(`warn ${m}`),
-    info: () => undefined, debug: () => undefined, verbose: () => undefined,
-  };
-  diag.setLogger(logger, DiagLogLevel.WARN);
-  return lines;
-}
 
 afterEach(() => {
   context.disable();
@@ -106,5 +97,5 @@ test('another manager registered globally is reported once through diag', () => 
   });
   const reports = lines.filter((l) => l.includes('separate contexts'));
   expect(reports).toHaveLength(1);
-  expect(reports[0]).toMatch(/^warn .*AsyncLocalStorageContextManager/);
+  expect(reports[0]).toMatch(/global OpenTelemetry context manager is AsyncLocalStorageContextManager/);
 });

@@ -4,12 +4,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { DiagLogLevel, INVALID_SPAN_CONTEXT, ROOT_CONTEXT, TraceFlags, context, diag, trace } from '@opentelemetry/api';
-import type { DiagLogger } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, TraceFlags, context, diag, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import pino from 'pino';
 import winston from 'winston';
 import { Context, ContextVar, ContextVarSpanProcessor, ContextVarsContextManager, logFields } from '../src/index';
+import { recordingDiag } from './support/diag';
 
 const requestId = new ContextVar<string>('request_id');
 const tenant = new ContextVar<string>('tenant', { default: 'no-tenant' });
@@ -84,12 +84,7 @@ describe('fields', () => {
   });
 
   test('bad options never throw: they yield the fields that can be read, reported once through diag', () => {
-    const lines: string[] = [];
-    const logger: DiagLogger = {
-      error: (m) => lines.push(m), warn: (m) => lines.push(m),
-      info: () => undefined, debug: () => undefined, verbose: () => undefined,
-    };
-    diag.setLogger(logger, DiagLogLevel.WARN);
+    const lines = recordingDiag();
     const hostile = { get vars(): never { throw new Error('boom'); } };
     requestId.run('r', () => {
       for (const options of [null, 5, { vars: 'x' }, { vars: [1, null, requestId] }, hostile]) {

@@ -4,11 +4,12 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DiagLogLevel, ROOT_CONTEXT, context, diag, propagation, trace } from '@opentelemetry/api';
-import type { DiagLogger, TextMapGetter } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, diag, propagation, trace } from '@opentelemetry/api';
+import type { TextMapGetter } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { Context, ContextVar, ContextVarPropagator, ContextVarsContextManager } from '../src/index';
 import { cart, propagator as sharedPropagator, requestId, tenant as sharedTenant } from './fixtures/otel/vars';
+import { recordingDiag } from './support/diag';
 
 const tenant = new ContextVar<string>('tenant');
 const user = new ContextVar<string>('user');
@@ -16,15 +17,6 @@ const attempt = new ContextVar<number>('attempt');
 const withDefault = new ContextVar<string>('with-default', { default: 'd' });
 const RECEIVER = path.resolve(__dirname, 'fixtures/otel/receiver.ts');
 
-function recordingDiag(): string[] {
-  const lines: string[] = [];
-  const logger: DiagLogger = {
-    error: (m) => lines.push(m), warn: (m) => lines.push(m),
-    info: () => undefined, debug: () => undefined, verbose: () => undefined,
-  };
-  diag.setLogger(logger, DiagLogLevel.WARN);
-  return lines;
-}
 
 function roundTrip(p: ContextVarPropagator, ctx: Parameters<ContextVarPropagator['inject']>[0]) {
   const carrier: Record<string, string> = {};

@@ -1,13 +1,13 @@
 // SPEC section 4: ContextVarSpanProcessor copies the listed vars bound in a span's parent context
 // into attributes at start (key = prefix + name); invalid attribute values are skipped and
 // reported once through diag, never thrown. Real tracer providers and exporters, no mocks.
-import { DiagLogLevel, ROOT_CONTEXT, context, diag, propagation, trace } from '@opentelemetry/api';
-import type { DiagLogger } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, diag, propagation, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { Context, ContextVar, ContextVarSpanProcessor, ContextVarsContextManager } from '../src/index';
+import { recordingDiag } from './support/diag';
 
 const tenant = new ContextVar<string>('tenant');
 const attempt = new ContextVar<number>('attempt');
@@ -22,15 +22,6 @@ function setup(options: ConstructorParameters<typeof ContextVarSpanProcessor>[0]
   return { exporter, tracer: provider.getTracer('span-processor-test') };
 }
 
-function recordingDiag(): string[] {
-  const lines: string[] = [];
-  const logger: DiagLogger = {
-    error: (m) => lines.push(m), warn: (m) => lines.push(m),
-    info: () => undefined, debug: () => undefined, verbose: () => undefined,
-  };
-  diag.setLogger(logger, DiagLogLevel.WARN);
-  return lines;
-}
 
 beforeAll(() => {
   context.setGlobalContextManager(new ContextVarsContextManager());
