@@ -1,6 +1,12 @@
-import { context, diag, isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
+import { OnceReporter, errorText } from './report-once';
+import { UNBOUND, isContextVar } from './var-shape';
+
+// One report per process: logFields runs on every log line.
+const reporter = new OnceReporter('otel-contextvars logFields');
+const reportOnce = (message: string): void => reporter.report('any', `${message} (reported once)`);
 
 /** Options of {@link logFields}. */
 export interface LogFieldsOptions {
@@ -8,16 +14,6 @@ export interface LogFieldsOptions {
   vars?: ContextVar<unknown>[];
 }
 
-// Unique marker: `get(UNBOUND)` returns it only when the var has no binding, so a var's default
-// never reaches a log line as if it had been set.
-const UNBOUND: unknown = Symbol('unbound');
-let reported = false;
-
-function reportOnce(message: string): void {
-  if (reported) return;
-  reported = true;
-  diag.warn(`otel-contextvars logFields: ${message} (reported once)`);
-}
 
 /**
  * Fields that correlate a log line with the current trace and request: `trace_id`, `span_id` and
@@ -58,7 +54,7 @@ export function logFields(options?: LogFieldsOptions): Record<string, unknown> {
 }
 
 function addVar(fields: Record<string, unknown>, v: ContextVar<unknown>): void {
-  if (typeof v !== 'object' || v === null || typeof v.get !== 'function' || typeof v.name !== 'string') {
+  if (!isContextVar(v)) {
     reportOnce(`a ContextVar was expected in vars, got ${reprValue(v)}`);
     return;
   }
@@ -69,13 +65,5 @@ function addVar(fields: Record<string, unknown>, v: ContextVar<unknown>): void {
     if (value !== UNBOUND) Object.defineProperty(fields, v.name, { value, enumerable: true, writable: true, configurable: true });
   } catch (error) {
     reportOnce(`skipped ${reprValue(v)}: ${errorText(error)}`);
-  }
-}
-
-function errorText(error: unknown): string {
-  try {
-    return String(error);
-  } catch {
-    return 'an unprintable error';
   }
 }

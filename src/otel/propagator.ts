@@ -1,7 +1,9 @@
-import { defaultTextMapGetter, defaultTextMapSetter, diag } from '@opentelemetry/api';
+import { defaultTextMapGetter, defaultTextMapSetter } from '@opentelemetry/api';
 import type { Context as OtelContext, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
 import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
+import { OnceReporter, errorText } from './report-once';
+import { UNBOUND, isContextVar } from './var-shape';
 
 /**
  * Turns a var's value into header text and back. `decode` receives text from the other side of a
@@ -36,15 +38,6 @@ const MAX_ENTRIES = 64;
 // An HTTP header name is an RFC 9110 token; lowercase, since HTTP/2 and Node lowercase names.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const RESERVED_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
-// Unique marker: `getIn(ctx, UNBOUND)` returns it only when the var has no binding, which tells
-// "unbound" apart from "bound to undefined" without looking at the var's default.
-const UNBOUND: unknown = Symbol('unbound');
-
-function isContextVar(v: unknown): v is ContextVar<unknown> {
-  // Duck-typed rather than instanceof: vars from the ESM and the CJS copy of this package work alike.
-  return typeof v === 'object' && v !== null && typeof (v as ContextVar<unknown>).name === 'string' &&
-    typeof (v as ContextVar<unknown>).getIn === 'function' && typeof (v as ContextVar<unknown>).setIn === 'function';
-}
 
 function isCodec(c: unknown): c is ContextVarCodec<unknown> {
   return typeof c === 'object' && c !== null && typeof (c as ContextVarCodec<unknown>).encode === 'function' &&
@@ -73,7 +66,8 @@ export class ContextVarPropagator implements TextMapPropagator {
   readonly #vars: ReadonlyArray<ContextVar<unknown>>;
   readonly #byName: Map<string, ContextVar<unknown>>;
   readonly #codecs: Map<string, ContextVarCodec<unknown>>;
-  readonly #reported = new Set<string>();
+  // Once per kind and var: inbound traffic must not be able to flood the diag logger.
+  readonly #reporter = new OnceReporter('otel-contextvars ContextVarPropagator');
 
   /**
    * @param options `{ vars, header?, codecs? }`.
@@ -125,7 +119,7 @@ export class ContextVarPropagator implements TextMapPropagator {
         if (entry === undefined) continue;
         const added = (entries.length > 0 ? 1 : 0) + entry.length;
         if (entries.length >= MAX_ENTRIES || length + added > MAX_HEADER_LENGTH) {
-          this.#report(`size:${v.name}`, `skipped ${reprValue(v.name)}: the ${this.#header} header would exceed ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
+          this.#reporter.report(`size:${v.name}`, `skipped ${reprValue(v.name)}: the ${this.#header} header would exceed ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
           continue;
         }
         entries.push(entry);
@@ -133,7 +127,7 @@ export class ContextVarPropagator implements TextMapPropagator {
       }
       if (entries.length > 0) setter.set(carrier, this.#header, entries.join(','));
     } catch (error) {
-      this.#report('inject', `inject failed and was skipped: ${errorText(error)}`);
+      this.#reporter.report('inject', `inject failed and was skipped: ${errorText(error)}`);
     }
   }
 
@@ -166,7 +160,7 @@ export class ContextVarPropagator implements TextMapPropagator {
       }
       return ctx;
     } catch (error) {
-      this.#report('extract', `extract failed and was ignored: ${errorText(error)}`);
+      this.#reporter.report('extract', `extract failed and was ignored: ${errorText(error)}`);
       return context;
     }
   }
@@ -184,12 +178,12 @@ export class ContextVarPropagator implements TextMapPropagator {
       try {
         text = codec.encode(value);
       } catch (error) {
-        this.#report(`encode:${v.name}`, `skipped ${reprValue(v.name)}: its codec's encode threw ${errorText(error)}`);
+        this.#reporter.report(`encode:${v.name}`, `skipped ${reprValue(v.name)}: its codec's encode threw ${errorText(error)}`);
         return undefined;
       }
     }
     if (typeof text !== 'string') {
-      this.#report(`type:${v.name}`, codec === undefined
+      this.#reporter.report(`type:${v.name}`, codec === undefined
         ? `skipped ${reprValue(v.name)}: a var without a codec carries strings only, got ${typeof value}`
         : `skipped ${reprValue(v.name)}: its codec's encode returned ${typeof text}, not a string`);
       return undefined;
@@ -198,7 +192,7 @@ export class ContextVarPropagator implements TextMapPropagator {
       return `${encodeURIComponent(v.name)}=${encodeURIComponent(text)}`;
     } catch {
       // encodeURIComponent refuses lone surrogates: such a string has no UTF-8 form to send.
-      this.#report(`surrogate:${v.name}`, `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`);
+      this.#reporter.report(`surrogate:${v.name}`, `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`);
       return undefined;
     }
   }
@@ -211,7 +205,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     try {
       return codec.decode(text);
     } catch (error) {
-      this.#report(`decode:${v.name}`, `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`);
+      this.#reporter.report(`decode:${v.name}`, `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`);
       return UNBOUND;
     }
   }
@@ -232,25 +226,10 @@ export class ContextVarPropagator implements TextMapPropagator {
   }
 
   #oversized(): undefined {
-    this.#report('oversized', `ignored an inbound ${this.#header} header over ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
+    this.#reporter.report('oversized', `ignored an inbound ${this.#header} header over ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
     return undefined;
   }
 
-  #report(key: string, message: string): void {
-    // Once per kind and var: inbound traffic must not be able to flood the diag logger.
-    if (this.#reported.has(key)) return;
-    this.#reported.add(key);
-    diag.warn(`otel-contextvars ContextVarPropagator: ${message}`);
-  }
-}
-
-function errorText(error: unknown): string {
-  // A hostile getter can throw anything, including an object whose toString throws.
-  try {
-    return String(error);
-  } catch {
-    return 'an unprintable error';
-  }
 }
 
 function decode(text: string): string | undefined {

@@ -1,7 +1,8 @@
-import { diag } from '@opentelemetry/api';
 import type { AttributeValue, Attributes, Context as OtelContext } from '@opentelemetry/api';
 import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
+import { OnceReporter, errorText } from './report-once';
+import { UNBOUND, isContextVar } from './var-shape';
 
 /** Options of the ContextVarSpanProcessor constructor. */
 export interface ContextVarSpanProcessorOptions {
@@ -26,16 +27,7 @@ export interface AttributeSettable {
  * (`http.method`) cannot overwrite what instrumentation records.
  */
 const DEFAULT_PREFIX = 'contextvar.';
-// Unique marker: `getIn(ctx, UNBOUND)` returns it only when the var has no binding, which tells
-// "unbound" apart from "bound to undefined" without looking at the var's default.
-const UNBOUND: unknown = Symbol('unbound');
 const PRIMITIVE_TYPES = new Set(['string', 'number', 'boolean']);
-
-function isContextVar(v: unknown): v is ContextVar<unknown> {
-  // Duck-typed rather than instanceof: vars from the ESM and the CJS copy of this package work alike.
-  return typeof v === 'object' && v !== null && typeof (v as ContextVar<unknown>).name === 'string' &&
-    typeof (v as ContextVar<unknown>).getIn === 'function';
-}
 
 /** OTel's rule: a string, number or boolean, or an array of one of those types (nulls allowed). */
 function isAttributeValue(value: unknown): value is AttributeValue {
@@ -66,7 +58,7 @@ function isAttributeValue(value: unknown): value is AttributeValue {
 export class ContextVarSpanProcessor {
   readonly #vars: ReadonlyArray<ContextVar<unknown>>;
   readonly #keys: ReadonlyArray<string>;
-  readonly #reported = new Set<string>();
+  readonly #reporter = new OnceReporter('otel-contextvars ContextVarSpanProcessor');
 
   /**
    * @param options `{ vars, attributePrefix? }`.
@@ -104,14 +96,14 @@ export class ContextVarSpanProcessor {
         if (value === UNBOUND) continue;
         const key = this.#keys[i]!;
         if (!isAttributeValue(value)) {
-          this.#report(v.name, `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid span attribute value`);
+          this.#reporter.report(v.name, `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid span attribute value`);
           continue;
         }
         if (span.attributes !== undefined && Object.hasOwn(span.attributes, key)) continue;
         // A copy: mutating the var's array later must not change a recorded span.
         span.setAttribute(key, Array.isArray(value) ? (value.slice() as AttributeValue) : value);
       } catch (error) {
-        this.#report(v.name, `could not record ${reprValue(v.name)}: ${errorText(error)}`);
+        this.#reporter.report(v.name, `could not record ${reprValue(v.name)}: ${errorText(error)}`);
       }
     }
   }
@@ -125,17 +117,4 @@ export class ContextVarSpanProcessor {
   /** Nothing is buffered. */
   async forceFlush(): Promise<void> {}
 
-  #report(name: string, message: string): void {
-    if (this.#reported.has(name)) return;
-    this.#reported.add(name);
-    diag.warn(`otel-contextvars ContextVarSpanProcessor: ${message} (reported once per var)`);
-  }
-}
-
-function errorText(error: unknown): string {
-  try {
-    return String(error);
-  } catch {
-    return 'an unprintable error';
-  }
 }
