@@ -139,16 +139,19 @@ async function main(): Promise<void> {
   backend.stop();
   const { spans: backendSpans } = await finished as { spans: SpanRecord[] };
   const spans = [...await telemetry.finishedSpans(), ...backendSpans];
-  const logs = [...frontendLogs, ...await backend.logs];
+  // Both services flush their OTLP export (if any) at the same time: the backend before it exits.
+  const [backendLogs] = await Promise.all([backend.logs, telemetry.shutdown()]);
+  const logs = [...frontendLogs, ...backendLogs];
   console.log('contextvar.* columns: the span attributes ContextVarSpanProcessor recorded. The frontend\'s server span');
   console.log('starts before its middleware sets the vars, so it has none; every span after it does, in both services.\n');
   for (const line of formatTraces(requests, spans, logs)) console.log(line);
   const traced = new Set(requests.map((r) => r.traceId));
   console.log(`${traced.size} traces, ${spans.length} spans from 2 processes, ${logs.filter((l) => traced.has(String(l['trace_id']))).length} of ${logs.length} log lines correlated`);
-  await telemetry.shutdown();
 }
 
-main().then(() => clearTimeout(watchdog), (error: unknown) => {
+// An explicit exit: an OTLP exporter still retrying against an absent collector would otherwise
+// keep the process alive after shutdown() has already waited for it as long as it should.
+main().then(() => process.exit(0), (error: unknown) => {
   console.error('demo failed:', error);
   process.exit(1);
 });

@@ -65,7 +65,8 @@ export interface Telemetry {
  */
 export function startTelemetry(service: string): Telemetry {
   const memory = new InMemorySpanExporter();
-  const spanProcessors: SpanProcessor[] = [new ContextVarSpanProcessor({ vars }), new SimpleSpanProcessor(memory)];
+  const printing = new SimpleSpanProcessor(memory);
+  const spanProcessors: SpanProcessor[] = [new ContextVarSpanProcessor({ vars }), printing];
   // The exporter reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and _HEADERS itself.
   if (otlpRequested()) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   const provider = new NodeTracerProvider({
@@ -80,7 +81,8 @@ export function startTelemetry(service: string): Telemetry {
   });
   return {
     async finishedSpans() {
-      await provider.forceFlush();
+      // Only the in-memory processor: flushing the provider would wait on (and fail with) OTLP.
+      await printing.forceFlush();
       return memory.getFinishedSpans().map((s) => ({
         service,
         name: s.name,
@@ -95,8 +97,13 @@ export function startTelemetry(service: string): Telemetry {
     },
     async shutdown() {
       let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => { timer = setTimeout(resolve, 5_000); });
-      await Promise.race([provider.shutdown().catch((error: unknown) => diag.warn(`${service}: shutdown failed`, error)), timeout]);
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          diag.warn(`${service}: OTLP export did not finish within 5 s; is a collector listening at the OTEL_EXPORTER_OTLP_* endpoint?`);
+          resolve();
+        }, 5_000);
+      });
+      await Promise.race([provider.shutdown().catch((error: unknown) => diag.warn(`${service}: OTLP export failed:`, error)), timeout]);
       clearTimeout(timer);
     },
   };
