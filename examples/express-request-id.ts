@@ -3,6 +3,7 @@
 // Run: npm run build && npx tsx examples/express-request-id.ts
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express from 'express';
@@ -37,14 +38,14 @@ const processItemIsolated = isolated(processItem);
 const app = express();
 
 // Registered before the middleware, so it shows what a request sees when nothing has set the var
-// for it: 'unset', even right after other requests on the same keep-alive connection.
+// for it: 'unset', even right after other requests on the same connection.
 app.get('/peek', (_req, res) => {
   res.json({ requestId: requestId.get('unset') });
 });
 
-// The middleware pattern: set without reset. Node's HTTP server starts each request's handler
-// from its own async context, and set() never reaches the connection's next request, so there is
-// nothing to undo. (A Python port would reset in `finally`; here it is optional.)
+// The middleware pattern: set once, without reset. A later request never sees it: a keep-alive
+// connection's next request is a separate callback, and the server below runs the app through
+// `isolated`, which covers pipelined requests too. (A Python port would reset in `finally`.)
 app.use((req, res, next) => {
   requestId.set(req.get('x-request-id') ?? randomUUID());
   res.setHeader('x-request-id', requestId.get());
@@ -79,14 +80,33 @@ function call(port: number, method: string, path: string, headers: Record<string
   });
 }
 
+/** Two requests in one TCP write (HTTP pipelining), the second to /peek; resolves with both bodies. */
+function pipelined(port: number, requestIdOfFirst: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(
+      `GET /orders/44 HTTP/1.1\r\nHost: x\r\nx-request-id: ${requestIdOfFirst}\r\n\r\n` +
+      'GET /peek HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    let raw = '';
+    socket.setEncoding('utf8').setTimeout(5_000, () => socket.destroy(new Error('pipelined: no answer in 5 s')));
+    socket.on('data', (chunk: string) => { raw += chunk; });
+    socket.on('end', () => resolve(raw.match(/\{[^\n]*?\}(?=HTTP|$)/g) ?? []));
+    socket.on('error', reject);
+  });
+}
+
 async function main(): Promise<void> {
-  const server = app.listen(0, '127.0.0.1');
+  // isolated(app): every request runs in its own copy of the context, however Node dispatches it.
+  // Pipelined requests (several in one TCP packet) are emitted in one synchronous run; on Node
+  // 20/22 a plain `http.createServer(app)` would let the second one start with the first one's id.
+  // (OpenTelemetry's http instrumentation, when registered, gives each request its own context too.)
+  const server = http.createServer(isolated(app)).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   try {
     console.log('response', await call(port, 'GET', '/orders/42', { 'x-request-id': 'abc-123' }));
     console.log('response', await call(port, 'GET', '/orders/43'));
     console.log('peek on the same connection', await call(port, 'GET', '/peek'));
+    console.log('pipelined, then peek', (await pipelined(port, 'pipe-1')).join(' '));
     const batch = JSON.parse(await call(port, 'POST', '/batch', { 'x-request-id': 'batch-7' })) as Record<string, string | string[]>;
     console.log(`batch, isolated(processItem): items saw ${String(batch['isolatedItems'])}; the handler still has ${String(batch['afterIsolated'])}`);
     console.log(`batch, plain processItem:     items saw ${String(batch['plainItems'])}; the handler now has ${String(batch['afterPlain'])}`);
