@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   // Pipelined requests (several in one TCP packet) are emitted in one synchronous run; on Node
   // 20/22 a plain `http.createServer(app)` would let the second one start with the first one's id.
   // (OpenTelemetry's http instrumentation, when registered, gives each request its own context too.)
-  const server = http.createServer(isolated(app)).listen(0, '127.0.0.1');
+  const server = http.createServer(isolated((req: http.IncomingMessage, res: http.ServerResponse) => app(req, res))).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   try {
