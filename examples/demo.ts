@@ -84,7 +84,7 @@ function startFrontend(backendPort: number): http.Server {
   });
 }
 
-function startBackend(): { next: () => Promise<BackendMessage>; logs: Promise<LogRecord[]>; stop: () => void } {
+function startBackend(): { pid: number | undefined; next: () => Promise<BackendMessage>; logs: Promise<LogRecord[]>; stop: () => void } {
   const child = fork(path.join(__dirname, 'demo', 'backend.ts'), [], {
     // The project root, so that `--import tsx` resolves whether started by tsx, node or a test.
     cwd: path.resolve(__dirname, '..'),
@@ -106,7 +106,7 @@ function startBackend(): { next: () => Promise<BackendMessage>; logs: Promise<Lo
   });
   // Kill it if the demo ends any other way than by the backend's own clean exit.
   process.on('exit', () => child.kill());
-  return { next, logs, stop: () => child.send('finish') };
+  return { pid: child.pid, next, logs, stop: () => child.send('finish') };
 }
 
 async function main(): Promise<void> {
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const frontend = startFrontend(backendPort);
   await new Promise<void>((resolve) => frontend.listen(0, '127.0.0.1', resolve));
   const frontendPort = (frontend.address() as AddressInfo).port;
-  console.log(`frontend http://127.0.0.1:${frontendPort}  ->  backend http://127.0.0.1:${backendPort} (pid of a second Node process)`);
+  console.log(`frontend http://127.0.0.1:${frontendPort}  ->  backend http://127.0.0.1:${backendPort} (a second Node process, pid ${backend.pid})`);
   console.log(`OTLP export: ${otlpRequested() ? 'on (OTEL_* environment)' : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to send these traces to a collector)'}\n`);
 
   // Three concurrent customers; the third sends no request id, so the middleware makes one.
