@@ -1,0 +1,85 @@
+// Issue 4.4: two copies of the package in one process share one context.
+// (a) `import` and `require` of this package: the ESM entry wraps the CommonJS build, so they are
+//     one instance (fixtures/esm-and-cjs.mjs).
+// (b) two versions: the test copies the build into a temp dir's node_modules under another
+//     version (package.json and the PACKAGE_VERSION constant in dist/cjs/internal/shared.js), and
+//     fixtures/two-versions.cjs loads both, in both orders, with a diag logger installed first.
+import { cp, mkdtemp, readFile, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, runNode } from '../support/run-node';
+import { expectBuiltPackage } from './fixtures/built';
+
+beforeAll(expectBuiltPackage);
+
+describe('ESM import and CJS require in one process', () => {
+  test('are one instance: every export identical, and vars, Contexts, managers and tokens work across them', async () => {
+    const out = JSON.parse(await runNode(['test/reliability/fixtures/esm-and-cjs.mjs']));
+    expect(out.exports).toBeGreaterThanOrEqual(12);
+    expect(out.differing).toEqual([]);
+    expect(out.missingInEsm).toEqual([]);
+    expect(out).toMatchObject({
+      requireReadsImportVar: 'set through import',
+      importReadsRequireVar: 'set through require',
+      sameActive: true,
+      cjsWithEsmVar: 'in cjs with',
+      esmBindCjsVar: 'in esm bind',
+      esmRunCjsVar: 'set through require',
+      afterReset: 'unset',
+    });
+  });
+});
+
+describe('two versions of the package in one process', () => {
+  const OTHER_VERSION = '0.99.0';
+  let tmp: string;
+  let copyDir: string;
+  let ownVersion: string;
+
+  beforeAll(async () => {
+    ownVersion = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version;
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'otel-contextvars-two-versions-'));
+    copyDir = path.join(tmp, 'node_modules', 'otel-contextvars');
+    await mkdir(copyDir, { recursive: true });
+    await cp(path.join(ROOT, 'dist'), path.join(copyDir, 'dist'), { recursive: true });
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+    await writeFile(path.join(copyDir, 'package.json'), JSON.stringify({ ...pkg, version: OTHER_VERSION }));
+    const sharedJs = path.join(copyDir, 'dist/cjs/internal/shared.js');
+    const source = await readFile(sharedJs, 'utf8');
+    const patched = source.replace(/(PACKAGE_VERSION = )'[^']*'/, `$1'${OTHER_VERSION}'`);
+    // Without the patch both copies would claim one version and the test would prove less.
+    expect(patched).not.toBe(source);
+    await writeFile(sharedJs, patched);
+    // The copy resolves @opentelemetry/api from its own node_modules: the project's, as one
+    // installation would share it (Node follows the link to the same module).
+    await symlink(path.join(ROOT, 'node_modules', '@opentelemetry'), path.join(tmp, 'node_modules', '@opentelemetry'), 'dir');
+  });
+
+  afterAll(async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  test.each(['old-first', 'new-first'])('loaded %s: one shared context, and the meeting is reported through diag', async (order) => {
+    const { seen, diagLines } = JSON.parse(await runNode(['test/reliability/fixtures/two-versions.cjs', copyDir, order]));
+    expect(seen).toEqual({
+      twoCopies: true,
+      sameMissing: true,
+      bActiveHasA: 'a',
+      sameActive: true,
+      aInsideBWith: 'b-with',
+      aInsideBBind: 'a',
+      aInsideBVarRun: ['a', 'b-run'],
+      bSnapshotSeenThroughA: 'b',
+      aSnapshotSeenThroughB: 'a',
+      nothingLeaked: ['unset', 'unset'],
+      apiWithA: 'api',
+      apiActiveHasA: 'set by A',
+    });
+    const [first, second] = order === 'old-first' ? [ownVersion, OTHER_VERSION] : [OTHER_VERSION, ownVersion];
+    // One message, naming both versions (and nothing else: no split warning, since each copy
+    // recognises the other's manager).
+    expect([...new Set(diagLines)]).toEqual([
+      expect.stringMatching(new RegExp(`^warn: otel-contextvars ${second} found ${first} already loaded; both share one context`)),
+    ]);
+  });
+});
