@@ -11,6 +11,8 @@ export const PACKAGE_VERSION = '0.1.0';
 
 interface Slot {
   readonly version: string;
+  /** Versions already reported as meeting this one (once each, not once per shared part). */
+  readonly met: Set<string>;
   readonly parts: Record<string, unknown>;
 }
 
@@ -18,10 +20,11 @@ function slot(): Slot {
   const g = globalThis as unknown as Record<symbol, Slot | undefined>;
   let s = g[KEY];
   if (s === undefined) {
-    s = { version: PACKAGE_VERSION, parts: Object.create(null) as Record<string, unknown> };
+    s = { version: PACKAGE_VERSION, met: new Set<string>(), parts: Object.create(null) as Record<string, unknown> };
     Object.defineProperty(globalThis, KEY, { value: s, enumerable: false, configurable: false });
     warnOnOtherFormats();
-  } else if (s.version !== PACKAGE_VERSION) {
+  } else if (s.version !== PACKAGE_VERSION && !s.met.has(PACKAGE_VERSION)) {
+    s.met.add(PACKAGE_VERSION);
     diag.warn(
       `otel-contextvars ${PACKAGE_VERSION} found ${s.version} already loaded; ` +
         `both share one context (state format v${FORMAT}) and run the engine of ${s.version}`,
