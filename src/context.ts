@@ -2,8 +2,8 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { RuntimeError } from './errors';
 import { readVarIn, varCountIn, varEntriesIn, NO_VALUE } from './internal/data';
-import { currentFrame, newCell, runInCell } from './internal/engine';
-import type { Cell } from './internal/engine';
+import { engine, newCell } from './internal/engine/index';
+import type { Cell } from './internal/engine/index';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
 import { ContextVar, varId } from './var';
 
@@ -50,7 +50,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
 
   /** The mapping as seen now: live while code runs inside this Context, else what it holds. */
   #data(): OtelContext {
-    const frame = currentFrame();
+    const frame = engine.current();
     return frame.cell === this.#cell ? frame.data : this.#cell.data;
   }
 
@@ -62,7 +62,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
   run<R, A extends unknown[]>(fn: (...args: A) => R, ...args: A): R {
     if (typeof fn !== 'function') throw new TypeError(`Context.run: a function was expected, got ${reprValue(fn)}`);
     if (this.#cell.entered) throw new RuntimeError(`cannot enter context: ${this.toString()} is already entered`);
-    return runInCell(this.#cell, fn, undefined, args);
+    return engine.run(this.#cell, this.#cell.data, fn, undefined, args);
   }
 
   /** A shallow snapshot: later sets do not change it; values are shared. Python: `Context.copy()`. */
@@ -150,7 +150,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
  * OpenTelemetry Context. O(1). Python: `contextvars.copy_context()`.
  */
 export function copyContext(): Context {
-  return adopt(newCell(currentFrame().data));
+  return adopt(newCell(engine.current().data));
 }
 
 /**
@@ -159,6 +159,6 @@ export function copyContext(): Context {
  * `PyContext_CopyCurrent` copies.)
  */
 export function currentContext(): Context {
-  const cell = currentFrame().cell;
+  const cell = engine.current().cell;
   return (cell.facade as Context | undefined) ?? adopt(cell);
 }

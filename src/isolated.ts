@@ -1,4 +1,4 @@
-import { currentFrame, newCell, runInCell } from './internal/engine';
+import { engine, newCell } from './internal/engine/index';
 import { reprValue } from './internal/repr';
 
 /**
@@ -10,6 +10,7 @@ import { reprValue } from './internal/repr';
 export function isolated<A extends unknown[], R, This = unknown>(fn: (this: This, ...args: A) => R): (this: This, ...args: A) => R {
   if (typeof fn !== 'function') throw new TypeError(`isolated: a function was expected, got ${reprValue(fn)}`);
   return function isolatedCall(this: This, ...args: A): R {
-    return runInCell(newCell(currentFrame().data), fn, this, args);
+    const data = engine.current().data;
+    return engine.run(newCell(data), data, fn, this, args);
   };
 }

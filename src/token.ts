@@ -1,5 +1,5 @@
 import { RuntimeError } from './errors';
-import type { Cell } from './internal/engine';
+import type { Cell } from './internal/engine/index';
 import { hex, inspectSymbol, reprId } from './internal/repr';
 import { shared } from './internal/shared';
 import type { ContextVar } from './var';

@@ -1,7 +1,8 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { LookupError, RuntimeError, ValueError } from './errors';
 import { previousOfLastWrite, readVarIn, removeVarIn, writeVarIn, NO_VALUE } from './internal/data';
-import { currentFrame, currentResource, engine, enter, frameOn, newCell, runInCell } from './internal/engine';
+import { engine, newCell } from './internal/engine/index';
+import { shared } from './internal/shared';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
 import { checkSplit } from './internal/split-check';
 import { Token, isToken, markTokenUsed, mintToken, tokenCell, tokenUsed } from './token';
@@ -18,14 +19,22 @@ const SAME_NAME_WARNING_AT = 10_000;
 // Names are counted in a bounded map, so unique per-call names cannot grow it without limit.
 const MAX_NAMES_TRACKED = 10_000;
 
+// Shared by every loaded copy: var ids index one trie, and the name count is per process.
+const registry = shared('vars', () => ({
+  lastId: 0,
+  /** How many vars were created under each name (bounded; see countName). */
+  nameCounts: new Map<string, number>(),
+  namesWarned: false,
+}));
+
 function countName(name: string): void {
-  if (engine.namesWarned) return;
-  const counts = engine.nameCounts;
+  if (registry.namesWarned) return;
+  const counts = registry.nameCounts;
   const n = (counts.get(name) ?? 0) + 1;
   if (n === 1 && counts.size >= MAX_NAMES_TRACKED) return;
   counts.set(name, n);
   if (n < SAME_NAME_WARNING_AT) return;
-  engine.namesWarned = true;
+  registry.namesWarned = true;
   counts.clear();
   process.emitWarning(
     `${SAME_NAME_WARNING_AT} ContextVars named '${name}' have been created. ContextVars belong at ` +
@@ -76,7 +85,7 @@ export class ContextVar<T> {
     this.#name = name;
     this.#hasDefault = options !== undefined && 'default' in options;
     this.#default = options?.default;
-    this.#id = ++engine.nextVarId;
+    this.#id = ++registry.lastId;
     countName(name);
   }
 
@@ -97,7 +106,7 @@ export class ContextVar<T> {
   get(): T;
   get<D>(defaultValue: D): T | D;
   get<D>(defaultValue?: D): T | D {
-    const value = readVarIn(currentFrame().data, this.#id);
+    const value = readVarIn(engine.current().data, this.#id);
     if (value !== NO_VALUE) return value as T;
     if (arguments.length > 0) return defaultValue as D;
     if (this.#hasDefault) return this.#default as T;
@@ -111,11 +120,10 @@ export class ContextVar<T> {
    * @returns a Token that `reset()` (or `using`) takes to restore the previous value.
    */
   set(value: T): Token<T> {
-    const res = currentResource();
-    const frame = frameOn(res);
+    const frame = engine.current();
     const data = writeVarIn(frame.data, this.#id, this, value);
     const old = previousOfLastWrite();
-    enter(frame, data, res);
+    engine.enter(frame, { cell: frame.cell, data });
     checkSplit();
     return mintToken(this, old === NO_VALUE ? Token.MISSING : old, frame.cell);
   }
@@ -130,12 +138,11 @@ export class ContextVar<T> {
     if (!isToken(token)) throw new TypeError(`an instance of Token was expected, got ${reprValue(token)}`);
     if (tokenUsed(token)) throw new RuntimeError(`${String(token)} has already been used once`);
     if (token.var !== this) throw new ValueError(`${String(token)} was created by a different ContextVar`);
-    const res = currentResource();
-    const frame = frameOn(res);
+    const frame = engine.current();
     if (tokenCell(token) !== frame.cell) throw new ValueError(`${String(token)} was created in a different Context`);
     const old = token.oldValue;
     const data = old === Token.MISSING ? removeVarIn(frame.data, this.#id) : writeVarIn(frame.data, this.#id, this, old);
-    enter(frame, data, res);
+    engine.enter(frame, { cell: frame.cell, data });
     markTokenUsed(token);
   }
 
@@ -146,8 +153,8 @@ export class ContextVar<T> {
    */
   run<R, A extends unknown[]>(value: T, fn: (...args: A) => R, ...args: A): R {
     if (typeof fn !== 'function') throw new TypeError(`ContextVar.run: a function was expected, got ${reprValue(fn)}`);
-    const cell = newCell(writeVarIn(currentFrame().data, this.#id, this, value));
-    return runInCell(cell, fn, undefined, args);
+    const data = writeVarIn(engine.current().data, this.#id, this, value);
+    return engine.run(newCell(data), data, fn, undefined, args);
   }
 
   /**

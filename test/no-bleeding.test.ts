@@ -8,7 +8,8 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContextVar } from '../src/index';
-import { undoesStickyStores } from '../src/internal/engine';
+import { engine } from '../src/internal/engine/index';
+
 
 const requestId = new ContextVar<string>('requestId');
 const user = new ContextVar<string>('user');
@@ -125,10 +126,13 @@ describe('one resource, many callbacks', () => {
 });
 
 describe('engine detection', () => {
-  test('the end-of-run undo is on exactly where AsyncLocalStorage runs on async hooks (Node 20, 22)', () => {
+  test('the async-hooks engine is chosen exactly where AsyncLocalStorage runs on async hooks', () => {
     const major = Number(process.versions.node.split('.')[0]);
-    // Node 24 made AsyncContextFrame the default; 20 and 22 keep async hooks unless a flag says otherwise.
-    const flagged = process.execArgv.some((a) => a.includes('async-context-frame'));
-    expect(undoesStickyStores).toBe(major < 24 && !flagged);
+    // Node 24 made AsyncContextFrame the default (--no-async-context-frame turns it off); 20 and 22
+    // keep async hooks unless --experimental-async-context-frame turns it on (22 only).
+    const on = process.execArgv.includes('--experimental-async-context-frame') && major >= 22;
+    const off = process.execArgv.includes('--no-async-context-frame');
+    const frames = major >= 24 ? !off : on;
+    expect(engine.kind).toBe(frames ? 'async-context-frame' : 'async-hooks');
   });
 });

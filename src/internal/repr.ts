@@ -1,5 +1,8 @@
 import { inspect } from 'node:util';
-import { engine } from './engine';
+import { shared } from './shared';
+
+// One counter for every loaded copy, so two copies never print the same id for two objects.
+const ids = shared('repr', () => ({ last: 0 }));
 
 /** Node's `util.inspect` hook; a registered symbol, so it needs no import of `util` by callers. */
 export const inspectSymbol: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
@@ -9,7 +12,7 @@ export const inspectSymbol: unique symbol = Symbol.for('nodejs.util.inspect.cust
  * handed out the first time an object is printed, from a counter shared by every loaded copy.
  */
 export function reprId(assigned: number): number {
-  return assigned !== 0 ? assigned : ++engine.reprCounter;
+  return assigned !== 0 ? assigned : ++ids.last;
 }
 
 /** Python-style repr of a value: strings in single quotes, like `repr()` of a str. */

@@ -4,7 +4,7 @@ import { diag } from '@opentelemetry/api';
 // versions installed side by side) lives on globalThis under a versioned registered symbol, the
 // way @opentelemetry/api keeps its globals. Bump FORMAT when the shape of shared state changes:
 // copies with different formats cannot share and say so through diag.
-const FORMAT = 1;
+const FORMAT = 2;
 const KEY = Symbol.for(`otel-contextvars.shared.v${FORMAT}`);
 /** The package version recorded in the shared slot, to report a meeting of two versions. */
 export const PACKAGE_VERSION = '0.1.0';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext, ContextManager } from '@opentelemetry/api';
-import { currentFrame, enter, scoped } from '../internal/engine';
+import { engine } from '../internal/engine/index';
 import { reprValue } from '../internal/repr';
 import { MANAGER_BRAND } from '../internal/split-check';
 import { bindEmitter } from './bind-emitter';
@@ -41,7 +41,7 @@ export class ContextVarsContextManager implements ContextManager {
 
   /** The active OpenTelemetry Context, vars included. */
   active(): OtelContext {
-    return currentFrame().data;
+    return engine.current().data;
   }
 
   /**
@@ -54,7 +54,7 @@ export class ContextVarsContextManager implements ContextManager {
     thisArg?: ThisParameterType<F>,
     ...args: A
   ): ReturnType<F> {
-    return scoped(null, checkContext(context), fn, thisArg, args);
+    return engine.run(null, checkContext(context), fn, thisArg, args);
   }
 
   /**
@@ -72,7 +72,7 @@ export class ContextVarsContextManager implements ContextManager {
 
   #bindFunction<F extends (...a: unknown[]) => unknown>(ctx: OtelContext, target: F): F {
     const bound = function (this: unknown, ...args: unknown[]) {
-      return scoped(null, ctx, target, this, args);
+      return engine.run(null, ctx, target, this, args);
     };
     Object.defineProperty(bound, 'length', { value: target.length, configurable: true });
     return bound as F;
@@ -99,13 +99,15 @@ export class ContextVarsContextManager implements ContextManager {
    */
   attach(context: OtelContext): AttachToken {
     const ctx = checkContext(context);
-    const before = currentFrame().data;
-    enter(currentFrame(), ctx);
+    const frame = engine.current();
+    const before = frame.data;
+    engine.enter(frame, { cell: frame.cell, data: ctx });
     let disposed = false;
     const dispose = (): void => {
       if (disposed) return;
       disposed = true;
-      enter(currentFrame(), before);
+      const now = engine.current();
+      engine.enter(now, { cell: now.cell, data: before });
     };
     return { dispose, [Symbol.dispose]: dispose };
   }

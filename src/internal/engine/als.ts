@@ -1,0 +1,60 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context as OtelContext } from '@opentelemetry/api';
+import type { Cell, Engine, EngineKind, Frame } from './types';
+
+/**
+ * The engine on Node's own AsyncLocalStorage, used as it is. Right where AsyncLocalStorage runs
+ * on AsyncContextFrame (Node 24+, 22 with `--experimental-async-context-frame`): every callback
+ * starts from the frame captured when it was scheduled, so `enterWith` never reaches the next
+ * callback of the same resource. Elsewhere it is only the fallback (see index.ts): values are
+ * always seen, but `enterWith` sticks to the current resource (nodejs/node#41978).
+ */
+export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
+  const als = new AsyncLocalStorage<Frame>();
+
+  function current(): Frame {
+    return als.getStore() ?? root;
+  }
+
+  function enter(_prev: Frame, next: Frame): void {
+    next.cell.data = next.data;
+    als.enterWith(next);
+  }
+
+  function run<R>(cell: Cell | null, data: OtelContext, fn: (...a: never) => R, thisArg: unknown, args: readonly unknown[]): R {
+    const stored = als.getStore();
+    const outer = stored ?? root;
+    // Entering another cell (Context.run, ContextVar.run, isolated): what fn sets stays written
+    // through to that cell, as Python keeps the sets made inside `ctx.run` in `ctx`. Staying in
+    // the current one (with, bind): a set inside wrote through, and outside the scope the cell
+    // must be what it was.
+    const entering = cell !== null && cell !== outer.cell;
+    const target = entering ? cell : outer.cell;
+    const saved = target.data;
+    if (!entering && outer.data === data) {
+      // Already there (`with(active(), fn)`, a bound function called in its own context): skip
+      // the new AsyncContextFrame, the largest cost here. Unlike AsyncLocalStorage.run's own
+      // shortcut, a set() inside fn must still not reach the caller: put the caller's frame back.
+      try {
+        return Reflect.apply(fn, thisArg, args) as R;
+      } finally {
+        if (als.getStore() !== stored) als.enterWith(outer);
+        target.data = saved;
+      }
+    }
+    const frame: Frame = { cell: target, data };
+    if (entering) target.entered = true;
+    try {
+      // One call site, written out: the nesting cost per level stays this function plus
+      // AsyncLocalStorage.run's own frames.
+      return thisArg === undefined
+        ? als.run(frame, fn as (...a: unknown[]) => R, ...args)
+        : (als.run(frame, Reflect.apply, fn, thisArg, args) as R);
+    } finally {
+      if (entering) target.entered = false;
+      else target.data = saved;
+    }
+  }
+
+  return { kind, current, enter, run };
+}
