@@ -54,6 +54,9 @@ export class ContextVarsContextManager implements ContextManager {
     thisArg?: ThisParameterType<F>,
     ...args: A
   ): ReturnType<F> {
+    // Checked here, not left to the engine: on AsyncContextFrame, AsyncLocalStorage.run would
+    // throw Node's own TypeError, from another realm than the caller's under vm (jest).
+    if (typeof fn !== 'function') throw new TypeError(`with: a function was expected, got ${reprValue(fn)}`);
     return engine.run(null, checkContext(context), fn, thisArg, args);
   }
 
