@@ -4,13 +4,17 @@ import path from 'node:path';
 /** The project root, where `otel-contextvars` resolves to the built package by self-reference. */
 export const ROOT = path.resolve(__dirname, '../..');
 
+// The AsyncLocalStorage engine flag this run was started with, so a child runs the same engine.
+const ENGINE_FLAGS = process.execArgv.filter((a) => a.endsWith('async-context-frame'));
+
 /**
- * Runs a script in a fresh Node process of the same version as the test run (TypeScript through
- * tsx), from the project root; resolves with its stdout, rejects with its stderr on failure.
+ * Runs a script in a fresh Node process of the same version and AsyncLocalStorage engine as the
+ * test run (TypeScript through tsx), from the project root; resolves with its stdout, rejects
+ * with its stderr on failure.
  */
 export function runNode(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, args, {
+    execFile(process.execPath, [...ENGINE_FLAGS, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...options.env },
       timeout: options.timeoutMs ?? 60_000,

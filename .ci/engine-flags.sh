@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The engine, async-semantics, no-bleeding, conformance, manager-contract and reliability suites
+# under the AsyncLocalStorage engine that is not the default of each line: Node 22 with
+# AsyncContextFrame, Node 24 and 26 on async hooks. Assumes `npm ci` and `npm run build` ran.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+suites=(test/engine.test.ts test/async-semantics.test.ts test/no-bleeding.test.ts test/conformance.test.ts
+  test/manager-contract.test.ts test/otel-interplay.test.ts test/reliability)
+for variant in "node@22 --experimental-async-context-frame" "node@24 --no-async-context-frame" "node@26 --no-async-context-frame"; do
+  read -r pkg flag <<<"${variant}"
+  echo "=== ${pkg} ${flag}"
+  npx -y -p "${pkg}" -- node "${flag}" node_modules/jest/bin/jest.js -i "${suites[@]}"
+done
