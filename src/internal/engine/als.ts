@@ -42,15 +42,14 @@ export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
         target.data = saved;
       }
     }
-    const frame: Frame = { cell: target, data };
     if (entering) target.entered = true;
+    // What AsyncLocalStorage.run does on AsyncContextFrame (enter, call, enter the prior store),
+    // without its second getStore() and its extra JS frame per nesting level.
+    als.enterWith({ cell: target, data });
     try {
-      // One call site, written out: the nesting cost per level stays this function plus
-      // AsyncLocalStorage.run's own frames.
-      return thisArg === undefined
-        ? als.run(frame, fn as (...a: unknown[]) => R, ...args)
-        : (als.run(frame, Reflect.apply, fn, thisArg, args) as R);
+      return Reflect.apply(fn, thisArg, args) as R;
     } finally {
+      als.enterWith(outer);
       if (entering) target.entered = false;
       else target.data = saved;
     }
