@@ -224,12 +224,12 @@ describe('pipelined http requests (several in one socket write)', () => {
     expect(observations).toHaveLength(1280);
   });
 
-  // Known gap on the async-hooks engine (Node 20/22), pinned so that a fix shows up: without a
+  // Known gap on the async-hooks engine (Node 20/22; 24/26 with --no-async-context-frame), pinned so that a fix shows up: without a
   // wrapper, a value a handler sets before its first await is still on the parser's resource
   // when the next pipelined request of the same chunk is dispatched (the end-of-run undo runs
   // after the chunk). On AsyncContextFrame (Node 24+) each parser callback restores the frame.
   (onAsyncHooks ? test.failing : test)(
-    'a plain handler for pipelined requests sees nothing a previous request set (fails on Node 20/22: known gap)',
+    'a plain handler for pipelined requests sees nothing a previous request set (fails on the async-hooks engine: known gap)',
     async () => {
       const observations: Observation[] = [];
       const server = http.createServer((req, res) => {
