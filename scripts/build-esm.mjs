@@ -4,12 +4,14 @@
 // the built CommonJS module. Bundlers get a real ESM build instead (scripts/build-module.mjs).
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { entries } from './entries.mjs';
 
 const require = createRequire(import.meta.url);
-mkdirSync(new URL('../dist/esm/', import.meta.url), { recursive: true });
 for (const { name } of entries) {
-  const cjsPath = `../cjs/${name}.js`;
+  // Relative to the wrapper's own folder, so nested entries (src/a/b.ts) resolve too.
+  const cjsPath = path.posix.relative(path.posix.dirname(`dist/esm/${name}`), `dist/cjs/${name}.js`);
+  mkdirSync(new URL(`../dist/esm/${path.posix.dirname(name)}/`, import.meta.url), { recursive: true });
   const names = Object.keys(require(`../dist/cjs/${name}.js`)).filter((n) => n !== '__esModule').sort();
   const js = [`import cjs from '${cjsPath}';`, ...names.map((n) => `export const ${n} = cjs.${n};`), ''].join('\n');
   // Type-only exports have no runtime name: read them from the CommonJS declarations.

@@ -5,6 +5,7 @@
 import { ROOT_CONTEXT, context, createContextKey } from '@opentelemetry/api';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context, ContextVar, ContextVarsContextManager, copyContext, isolated } from 'otel-contextvars';
@@ -168,6 +169,17 @@ check('Deno.serve: a plain set() without reset IS seen by the next request (docu
   assert.ok(bled(results).length > 0, 'no request saw a previous value: update docs/platforms.md');
   // What does hold: each request reads its own value after its own set().
   assert.deepEqual(results.filter((r) => r.after !== r.id), []);
+}, 'deno');
+
+check("Deno.serve: Deno's own AsyncLocalStorage.enterWith is seen by the next request the same way", async () => {
+  const als = new AsyncLocalStorage();
+  const results = await denoServe(async (id) => {
+    const before = als.getStore() ?? 'none';
+    als.enterWith(id);
+    await sleep(1);
+    return { before, after: als.getStore(), id };
+  });
+  assert.ok(bled(results).length > 0, 'enterWith did not carry over: update docs/platforms.md');
 }, 'deno');
 
 let passed = 0;
