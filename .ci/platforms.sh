@@ -13,4 +13,9 @@ echo "=== attw --pack"
 timeout 300 npx attw --pack .
 echo "=== consumers"
 timeout 900 bash consumers/run.sh
+# The bundles and the installed package on the other Node lines (consumers already installed).
+for pkg in node@22 node@24 node@26; do
+  echo "=== consumers/app on ${pkg}"
+  timeout 300 npx -y -p "${pkg}" -- node consumers/app/check.mjs
+done
 echo "=== platforms: $((SECONDS - start)) s on Node $(node --version)"
