@@ -7,8 +7,11 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Context, ContextVar, ContextVarsContextManager, copyContext, isolated } from 'otel-contextvars';
+import * as contextvars from 'otel-contextvars';
+
+const { Context, ContextVar, ContextVarsContextManager, copyContext, isolated } = contextvars;
 
 const runtime = globalThis.Deno ? `deno ${Deno.version.deno}` : globalThis.Bun ? `bun ${Bun.version}` : `node ${process.version}`;
 context.setGlobalContextManager(new ContextVarsContextManager());
@@ -36,6 +39,12 @@ check('quickstart: the six lines of Python asyncio.gather, in order', async () =
   assert.deepEqual(lines, ['Before tasks: Guest', 'Task for Alice: Currently handled by Alice',
     'Task for Bob: Currently handled by Bob', 'Task for Alice: Still handled by Alice',
     'Task for Bob: Still handled by Bob', 'After tasks: Guest']);
+});
+
+check('loading: import and require of the package are one instance', () => {
+  const required = createRequire(import.meta.url)('otel-contextvars');
+  assert.equal(required.ContextVar, contextvars.ContextVar);
+  assert.equal(required.Context, contextvars.Context);
 });
 
 check('propagation: a value set before scheduling is seen in await, then, timers, immediates, microtasks and emitter listeners', async () => {
