@@ -27,11 +27,10 @@ new NodeTracerProvider({
 }).register({ contextManager: new ContextVarsContextManager() });
 
 /**
- * @fastify/otel is a Fastify plugin rather than a require hook; with `registerOnInitialization`
- * it adds itself to every Fastify instance through Fastify's `fastify.initialization`
- * diagnostics channel, so it works however Fastify is loaded.
+ * @fastify/otel is a Fastify plugin rather than a require hook: the app registers
+ * `fastifyOtel.plugin()` itself (see examples/frameworks/fastify.ts for why after the vars hook).
  */
-export const fastifyOtel = new FastifyOtelInstrumentation({ registerOnInitialization: true });
+export const fastifyOtel = new FastifyOtelInstrumentation();
 
 registerInstrumentations({
   instrumentations: [

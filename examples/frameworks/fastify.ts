@@ -1,0 +1,43 @@
+// Fastify 5: an `onRequest` hook gives every request its own context and sets the request's vars
+// once; handlers and the code they call read them after any number of awaits. Traced by
+// @opentelemetry/instrumentation-http and @fastify/otel, with ContextVarSpanProcessor and pino + logFields.
+// Run: npm run build && npx tsx examples/frameworks/fastify.ts   (exits 1 if any check fails)
+import { fastifyOtel, logger } from './support/telemetry'; // first, as in a real app
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { copyContext } from 'otel-contextvars';
+import { driveAndCheck } from './support/check';
+import { loadOrder, pause, seen } from './support/orders';
+import { requestId, user } from './support/vars';
+
+async function main(): Promise<void> {
+  const app = Fastify();
+
+  // The recipe: a hook on the root instance (so it covers every route and plugin) that runs the
+  // rest of the request's lifecycle, started by `done()`, in a copy of the context of its own.
+  app.addHook('onRequest', (request, _reply, done) => copyContext().run(() => {
+    requestId.set(String(request.headers['x-request-id'] ?? request.id));
+    user.set(String(request.headers['x-user'] ?? 'anonymous'));
+    done();
+  }));
+  // Then @fastify/otel, before the routes as its README says. The order matters: it keeps the
+  // context active in its own onRequest hook and runs every later hook and the handler in that
+  // context, so the vars must be set when its hook runs.
+  await app.register(fastifyOtel.plugin());
+
+  app.get<{ Params: { id: string } }>('/orders/:id', async (request) => {
+    const entry = seen();
+    await pause();
+    const order = await loadOrder(request.params.id);
+    logger.info({ order: request.params.id }, 'order served');
+    return { order, entry, afterAwait: seen() };
+  });
+
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  await driveAndCheck({ port: (app.server.address() as AddressInfo).port, close: () => app.close() }, {
+    name: 'fastify 5 + @fastify/otel',
+    frameworkSpan: (span) => span.name.startsWith('handler - '),
+  });
+}
+
+void main();
