@@ -6,16 +6,16 @@ import { logger } from './support/telemetry'; // first: instrumentations patch e
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { isolated } from 'otel-contextvars';
+import { copyContext } from 'otel-contextvars';
 import { driveAndCheck } from './support/check';
 import { loadOrder, pause, seen } from './support/orders';
 import { requestId, user } from './support/vars';
 
 const app = express();
 
-// The recipe: isolated() runs each call of the middleware, and so everything `next()` starts, in
-// a copy of the context of its own; what it sets never reaches another request, pipelined or not.
-app.use(isolated((req, _res, next) => {
+// The recipe: the first middleware runs the rest of the request, everything `next()` starts, in a
+// copy of the context of its own; what it sets never reaches another request, pipelined or not.
+app.use((req, _res, next) => copyContext().run(() => {
   requestId.set(req.get('x-request-id') ?? randomUUID());
   user.set(req.get('x-user') ?? 'anonymous');
   next();
