@@ -55,6 +55,9 @@ export async function driveAndCheck(server: ExampleServer, options: CheckOptions
     `${load.sockets} sockets x ${load.batches} pipelined batches of ${load.batch}) in ${Date.now() - started} ms`);
   console.log(`  spans: ${finished.length}, of them framework spans: ${framework.length} ` +
     `(${[...new Set(framework.map((s) => s.name))].slice(0, 3).join(', ') || 'no framework instrumentation'})`);
+  const scopes = new Map<string, number>();
+  for (const span of finished) scopes.set(span.instrumentationScope.name, (scopes.get(span.instrumentationScope.name) ?? 0) + 1);
+  console.log(`  spans by instrumentation: ${[...scopes].map(([name, n]) => `${name} ${n}`).join(', ')}`);
   console.log(`  log lines: ${logLines.length}`);
   if (problems.length === 0) {
     console.log('  OK: every request, span and log line carried its own request\'s vars and no other');
