@@ -17,7 +17,8 @@ const app = express();
 // copy of the context of its own; what it sets never reaches another request, pipelined or not.
 app.use((req, _res, next) => copyContext().run(() => {
   requestId.set(req.get('x-request-id') ?? randomUUID());
-  user.set(req.get('x-user') ?? 'anonymous');
+  const name = req.get('x-user');
+  if (name) user.set(name); // an anonymous request leaves it unset
   next();
 }));
 

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   // rest of the request's lifecycle, started by `done()`, in a copy of the context of its own.
   app.addHook('onRequest', (request, _reply, done) => copyContext().run(() => {
     requestId.set(String(request.headers['x-request-id'] ?? request.id));
-    user.set(String(request.headers['x-user'] ?? 'anonymous'));
+    const name = request.headers['x-user'];
+    if (typeof name === 'string') user.set(name); // an anonymous request leaves it unset
     done();
   }));
   // Then @fastify/otel, before the routes as its README says. The order matters: it keeps the

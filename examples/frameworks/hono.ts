@@ -19,7 +19,8 @@ const app = new Hono();
 // copy of the context of its own.
 app.use((c, next) => copyContext().run(async () => {
   requestId.set(c.req.header('x-request-id') ?? randomUUID());
-  user.set(c.req.header('x-user') ?? 'anonymous');
+  const name = c.req.header('x-user');
+  if (name) user.set(name); // an anonymous request leaves it unset
   await next();
 }));
 

@@ -18,7 +18,8 @@ const app = new Koa();
 // before `next()` is called, it is seen everywhere downstream.
 app.use((ctx, next) => copyContext().run(async () => {
   requestId.set(ctx.get('x-request-id') || randomUUID());
-  user.set(ctx.get('x-user') || 'anonymous');
+  const name = ctx.get('x-user');
+  if (name) user.set(name); // an anonymous request leaves it unset
   await next();
 }));
 

@@ -26,7 +26,8 @@ class RequestVarsMiddleware implements NestMiddleware {
   use(req: IncomingMessage, _res: ServerResponse, next: () => void): void {
     copyContext().run(() => {
       requestId.set(header(req, 'x-request-id') ?? randomUUID());
-      user.set(header(req, 'x-user') ?? 'anonymous');
+      const name = header(req, 'x-user');
+      if (name) user.set(name); // an anonymous request leaves it unset
       next();
     });
   }

@@ -74,7 +74,12 @@ function serverSpans(): number {
 
 function own(key: string): Seen {
   const h = headersFor(key);
-  return [h['x-request-id'], h['x-user'], 'en'];
+  return [h['x-request-id']!, h['x-user'] ?? '<unset>', 'en'];
+}
+
+/** What a span attribute or log field holds for a var: nothing when the request left it unset. */
+function recorded(value: string): string | undefined {
+  return value === '<unset>' ? undefined : value;
 }
 
 function same(a: unknown, b: Seen): boolean {
@@ -120,13 +125,16 @@ function checkSpans(keys: string[], frameworkSpan: ((span: ReadableSpan) => bool
     const framework = frameworkSpan ? trace.filter(frameworkSpan) : [];
     if (frameworkSpan && framework.length === 0) problems.push(`${key}: no span of the framework's instrumentation in its trace`);
     for (const span of [load, ...framework]) {
-      if (span.attributes['contextvar.request.id'] !== rid || span.attributes['contextvar.user.id'] !== usr) {
+      if (span.attributes['contextvar.request.id'] !== rid || span.attributes['contextvar.user.id'] !== recorded(usr)) {
         problems.push(`${key}: span '${span.name}' lacks its vars: ${JSON.stringify(span.attributes)}`);
       }
     }
     for (const span of trace) {
       const seenId = span.attributes['contextvar.request.id'];
-      if (seenId !== undefined && seenId !== rid) problems.push(`${key}: span '${span.name}' carries ${String(seenId)}`);
+      const seenUser = span.attributes['contextvar.user.id'];
+      if ((seenId !== undefined && seenId !== rid) || (seenUser !== undefined && seenUser !== usr)) {
+        problems.push(`${key}: span '${span.name}' carries ${String(seenId)} / ${String(seenUser)}`);
+      }
     }
   }
   return problems;
@@ -145,7 +153,7 @@ function checkLogs(keys: string[]): string[] {
     const lines = linesOf.get(key) ?? [];
     if (lines.length !== 2) problems.push(`${key}: ${lines.length} log lines, expected 2 (service and handler)`);
     for (const line of lines) {
-      if (line['request.id'] !== rid || line['user.id'] !== usr || line['trace_id'] !== traceOf.get(key)) {
+      if (line['request.id'] !== rid || line['user.id'] !== recorded(usr) || line['trace_id'] !== traceOf.get(key)) {
         problems.push(`${key}: log line lacks its vars or trace: ${JSON.stringify(line)}`);
       }
     }
