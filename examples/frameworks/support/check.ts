@@ -62,8 +62,10 @@ export async function driveAndCheck(server: ExampleServer, options: CheckOptions
   if (problems.length === 0) {
     console.log('  OK: every request, span and log line carried its own request\'s vars and no other');
   } else {
-    console.log(`  FAILED: ${problems.length} problems; the first ones:`);
-    for (const p of problems.slice(0, 10)) console.log(`    ${p}`);
+    // To stderr as well as the verdict on stdout, so a test runner that shows stderr shows them.
+    console.log(`  FAILED: ${problems.length} problems`);
+    console.error(`${options.name}: ${problems.length} problems; the first ones:`);
+    for (const p of problems.slice(0, 10)) console.error(`  ${p}`);
     process.exitCode = 1;
   }
 }
