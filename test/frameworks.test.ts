@@ -1,4 +1,4 @@
-// Issue 12: every framework example (examples/frameworks/) runs as its README recipe says, in a
+// Issue 12: every framework example (and mode) (examples/frameworks/) runs as its README recipe says, in a
 // child process through tsx with its instrumentation registered first, drives 50 keep-alive
 // clients and pipelined sockets at its own server and checks every answer, span and log line
 // itself, exiting 1 on any value from another request or any missing own value. CI runs this file
@@ -15,7 +15,8 @@ beforeAll(expectBuiltPackage);
  */
 const EXAMPLES: Array<{ title: string; args: string[]; minNode: number; frameworkSpans: number }> = [
   { title: 'express 5', args: ['examples/frameworks/express.ts'], minNode: 20, frameworkSpans: 900 },
-  { title: 'fastify 5', args: ['examples/frameworks/fastify.ts'], minNode: 20, frameworkSpans: 900 },
+  { title: 'fastify 5, vars hook before @fastify/otel plugin()', args: ['examples/frameworks/fastify.ts', 'hook'], minNode: 20, frameworkSpans: 900 },
+  { title: 'fastify 5, registerOnInitialization + serverFactory', args: ['examples/frameworks/fastify.ts', 'server-factory'], minNode: 20, frameworkSpans: 900 },
   { title: 'koa 3', args: ['examples/frameworks/koa.ts'], minNode: 20, frameworkSpans: 900 },
   { title: 'hono 4 on @hono/node-server', args: ['examples/frameworks/hono.ts'], minNode: 20, frameworkSpans: 0 },
   { title: 'NestJS 12, express adapter', args: ['examples/frameworks/nest.ts', 'express'], minNode: 20, frameworkSpans: 900 },
