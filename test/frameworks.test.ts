@@ -19,8 +19,11 @@ const EXAMPLES: Array<{ title: string; args: string[]; minNode: number; framewor
   { title: 'fastify 5, registerOnInitialization + serverFactory', args: ['examples/frameworks/fastify.ts', 'server-factory'], minNode: 20, frameworkSpans: 900 },
   { title: 'koa 3', args: ['examples/frameworks/koa.ts'], minNode: 20, frameworkSpans: 900 },
   { title: 'hono 4 on @hono/node-server', args: ['examples/frameworks/hono.ts'], minNode: 20, frameworkSpans: 0 },
-  { title: 'NestJS 12, express adapter', args: ['examples/frameworks/nest.ts', 'express'], minNode: 20, frameworkSpans: 900 },
-  { title: 'NestJS 12, fastify adapter', args: ['examples/frameworks/nest.ts', 'fastify'], minNode: 20, frameworkSpans: 900 },
+  { title: 'NestJS 12, express adapter, middleware', args: ['examples/frameworks/nest.ts', 'express', 'middleware'], minNode: 20, frameworkSpans: 900 },
+  { title: 'NestJS 12, fastify adapter, middleware', args: ['examples/frameworks/nest.ts', 'fastify', 'middleware'], minNode: 20, frameworkSpans: 900 },
+  // The interceptor runs after the framework's handler span started: no framework span is required.
+  { title: 'NestJS 12, express adapter, interceptor', args: ['examples/frameworks/nest.ts', 'express', 'interceptor'], minNode: 20, frameworkSpans: 0 },
+  { title: 'NestJS 12, fastify adapter, interceptor', args: ['examples/frameworks/nest.ts', 'fastify', 'interceptor'], minNode: 20, frameworkSpans: 0 },
 ];
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);

@@ -54,7 +54,7 @@ export async function driveAndCheck(server: ExampleServer, options: CheckOptions
   console.log(`${options.name}: ${answers.length} requests (${load.clients} keep-alive clients x ${load.perClient}, ` +
     `${load.sockets} sockets x ${load.batches} pipelined batches of ${load.batch}) in ${Date.now() - started} ms`);
   console.log(`  spans: ${finished.length}, of them framework spans: ${framework.length} ` +
-    `(${[...new Set(framework.map((s) => s.name))].slice(0, 3).join(', ') || 'no framework instrumentation'})`);
+    `(${[...new Set(framework.map((s) => s.name))].slice(0, 3).join(', ') || 'none required'})`);
   const scopes = new Map<string, number>();
   for (const span of finished) scopes.set(span.instrumentationScope.name, (scopes.get(span.instrumentationScope.name) ?? 0) + 1);
   console.log(`  spans by instrumentation: ${[...scopes].map(([name, n]) => `${name} ${n}`).join(', ')}`);
