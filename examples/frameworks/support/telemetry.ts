@@ -37,6 +37,8 @@ registerInstrumentations({
     new HttpInstrumentation(),
     new ExpressInstrumentation(),
     new KoaInstrumentation(),
+    // Registered as an app would, but it does not patch NestJS 12: every version declares
+    // supportedVersions '>=4.0.0 <12'. Nest apps get the express or @fastify/otel spans.
     new NestInstrumentation(),
     fastifyOtel,
   ],
