@@ -2,30 +2,32 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { RuntimeError } from './errors';
 import { readVarIn, varCountIn, varEntriesIn, NO_VALUE } from './internal/data';
+import { cellOf, registerReaders, varIdOf } from './internal/brand';
 import { engine, newCell } from './internal/engine/index';
 import type { Cell } from './internal/engine/index';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
-import { ContextVar, varId } from './var';
+import type { ContextVar } from './var';
 
-// The cell the next `new Context()` adopts (set only by copyContext / currentContext below).
-let adopting: Cell | undefined;
+// The hidden constructor, as Token's: a module-private symbol first, then the cell to wrap.
+const ADOPT = Symbol('otel-contextvars.adopt');
+
+/** A Context's mapping as seen now: live while code runs inside it, else what it holds. */
+function liveData(cell: Cell): OtelContext {
+  const frame = engine.current();
+  return frame.cell === cell ? frame.data : cell.data;
+}
 
 function adopt(cell: Cell): Context {
-  adopting = cell;
-  try {
-    return new Context();
-  } finally {
-    adopting = undefined;
-  }
+  return new (Context as unknown as new (adopt: symbol, cell: Cell) => Context)(ADOPT, cell);
 }
 
-function requireVar(v: unknown): asserts v is ContextVar<unknown> {
+/** The var's trie id; a var of any loaded copy of the package is accepted (internal/brand.ts). */
+function idOfVar(v: unknown): number {
+  const id = varIdOf(v);
   // Python: "a ContextVar key was expected, got 1".
-  if (!(v instanceof ContextVar)) throw new TypeError(`a ContextVar key was expected, got ${reprValue(v)}`);
+  if (id === undefined) throw new TypeError(`a ContextVar key was expected, got ${reprValue(v)}`);
+  return id;
 }
-
-/** @internal The identity behind a Context. */
-export let cellOf: (c: Context) => Cell;
 
 /**
  * A mapping of ContextVars to values: the unit `run()` enters and a Token belongs to. A read-only
@@ -39,19 +41,18 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
   /** An empty Context. Python: `Context()`. @throws TypeError when given any argument. */
   constructor(...args: never[]) {
     if (new.target !== Context) throw new TypeError("type 'Context' is not an acceptable base type");
-    if (args.length > 0) throw new TypeError('Context() does not accept any arguments');
-    this.#cell = adopting ?? newCell(ROOT_CONTEXT);
+    const adopted = args.length === 2 && (args[0] as unknown) === ADOPT;
+    if (args.length > 0 && !adopted) throw new TypeError('Context() does not accept any arguments');
+    this.#cell = adopted ? (args[1] as unknown as Cell) : newCell(ROOT_CONTEXT);
     this.#cell.facade ??= this;
   }
 
   static {
-    cellOf = (c) => c.#cell;
+    registerReaders('cells', (c) => (#cell in c ? c.#cell : undefined));
   }
 
-  /** The mapping as seen now: live while code runs inside this Context, else what it holds. */
   #data(): OtelContext {
-    const frame = engine.current();
-    return frame.cell === this.#cell ? frame.data : this.#cell.data;
+    return liveData(this.#cell);
   }
 
   /**
@@ -74,15 +75,13 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
   get<T>(v: ContextVar<T>): T | undefined;
   get<T, D>(v: ContextVar<T>, defaultValue: D): T | D;
   get<T, D>(v: ContextVar<T>, defaultValue?: D): T | D | undefined {
-    requireVar(v);
-    const value = readVarIn(this.#data(), varId(v));
+    const value = readVarIn(this.#data(), idOfVar(v));
     return value === NO_VALUE ? defaultValue : (value as T);
   }
 
   /** Whether the var is bound here. Python: `var in ctx`. */
   has(v: ContextVar<unknown>): boolean {
-    requireVar(v);
-    return readVarIn(this.#data(), varId(v)) !== NO_VALUE;
+    return readVarIn(this.#data(), idOfVar(v)) !== NO_VALUE;
   }
 
   /** How many vars are bound. O(1). Python: `len(ctx)`. */
@@ -118,13 +117,15 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
 
   /** True when both bind the same vars to identical (`Object.is`) values. Python: `ctx1 == ctx2`. */
   equals(other: Context): boolean {
-    if (!(other instanceof Context)) throw new TypeError(`Context.equals: a Context was expected, got ${reprValue(other)}`);
+    // A Context of another loaded copy of the package is a Context too (internal/brand.ts).
+    const otherCell = cellOf(other);
+    if (otherCell === undefined) throw new TypeError(`Context.equals: a Context was expected, got ${reprValue(other)}`);
     const mine = this.#data();
-    const theirs = other.#data();
+    const theirs = liveData(otherCell);
     if (mine === theirs) return true;
     if (varCountIn(mine) !== varCountIn(theirs)) return false;
     for (const [v, value] of varEntriesIn(mine)) {
-      const their = readVarIn(theirs, varId(v as ContextVar<unknown>));
+      const their = readVarIn(theirs, idOfVar(v));
       if (their === NO_VALUE || !Object.is(their, value)) return false;
     }
     return true;

@@ -1,4 +1,6 @@
 import { RuntimeError } from './errors';
+import { registerReaders } from './internal/brand';
+import type { TokenState } from './internal/brand';
 import type { Cell } from './internal/engine/index';
 import { hex, inspectSymbol, reprId } from './internal/repr';
 import { shared } from './internal/shared';
@@ -12,18 +14,9 @@ const MISSING: object = shared('missing', () =>
   }),
 );
 
+// The one way to reach a hidden constructor in this package: a module-private symbol as the
+// first argument (Context does the same). Without it, construction throws.
 const MINT = Symbol('otel-contextvars.mint');
-
-/** @internal Creates a token; only ContextVar calls it. */
-export let mintToken: <T>(v: ContextVar<T>, oldValue: unknown, cell: Cell) => Token<T>;
-/** @internal Whether `t` is a Token of this copy of the package. */
-export let isToken: (t: unknown) => t is Token<unknown>;
-/** @internal Whether the token was already used by a successful reset. */
-export let tokenUsed: (t: Token<unknown>) => boolean;
-/** @internal The cell (Context identity) in which the token's set() ran. */
-export let tokenCell: (t: Token<unknown>) => Cell;
-/** @internal Marks the token used; called once its reset has succeeded. */
-export let markTokenUsed: (t: Token<unknown>) => void;
 
 /**
  * Returned by `ContextVar.set()`; pass it to `reset()` to undo that set. Single use, bound to the
@@ -34,51 +27,40 @@ export class Token<T> {
   /** The `oldValue` of a token whose var had no binding before `set()`. Python: `Token.MISSING`. */
   static readonly MISSING: object = MISSING;
 
-  readonly #var: ContextVar<T>;
-  readonly #oldValue: T | typeof MISSING;
-  readonly #cell: Cell;
-  #used = false;
+  readonly #state: TokenState;
   #reprId = 0;
 
   /** Tokens come only from `ContextVar.set()`; constructing one throws RuntimeError. */
-  private constructor(mint: symbol, v: ContextVar<T>, oldValue: T | typeof MISSING, cell: Cell) {
+  private constructor(mint: symbol, state: TokenState) {
     // Python: "Tokens can only be created by ContextVars".
     if (mint !== MINT) throw new RuntimeError('Tokens can only be created by ContextVars');
-    this.#var = v;
-    this.#oldValue = oldValue;
-    this.#cell = cell;
+    this.#state = state;
   }
 
   static {
-    mintToken = <T>(v: ContextVar<T>, oldValue: unknown, cell: Cell) => new Token<T>(MINT, v, oldValue as T, cell);
-    isToken = (t: unknown): t is Token<unknown> => typeof t === 'object' && t !== null && #var in t;
-    tokenUsed = (t) => t.#used;
-    tokenCell = (t) => t.#cell;
-    markTokenUsed = (t) => {
-      t.#used = true;
-    };
+    registerReaders('tokens', (t) => (#state in t ? t.#state : undefined));
   }
 
   /** The ContextVar whose `set()` made this token. Python: `Token.var`. */
   get var(): ContextVar<T> {
-    return this.#var;
+    return this.#state.var as ContextVar<T>;
   }
 
   /** The value before `set()`, or `Token.MISSING` if there was none. Python: `Token.old_value`. */
   get oldValue(): T | typeof Token.MISSING {
-    return this.#oldValue;
+    return this.#state.oldValue as T;
   }
 
   /** Resets the var to `oldValue` (Python 3.14: `with var.set(x):`). Same as `var.reset(this)`. */
   [Symbol.dispose](): void {
-    this.#var.reset(this);
+    this.var.reset(this);
   }
 
   /** Python's repr: `<Token used var=<ContextVar name='a' at 0x1f> at 0x20>`. */
   toString(): string {
     this.#reprId = reprId(this.#reprId);
-    const used = this.#used ? ' used' : '';
-    return `<Token${used} var=${String(this.#var)} at ${hex(this.#reprId)}>`;
+    const used = this.#state.used ? ' used' : '';
+    return `<Token${used} var=${String(this.#state.var)} at ${hex(this.#reprId)}>`;
   }
 
   [inspectSymbol](): string {
@@ -88,4 +70,11 @@ export class Token<T> {
   get [Symbol.toStringTag](): string {
     return 'Token';
   }
+}
+
+type Minting = new <T>(mint: symbol, state: TokenState) => Token<T>;
+
+/** @internal Creates a token for `v`'s `set()`; only ContextVar calls it. */
+export function mintToken<T>(v: ContextVar<T>, oldValue: unknown, cell: Cell): Token<T> {
+  return new (Token as unknown as Minting)<T>(MINT, { var: v, oldValue, cell, used: false });
 }

@@ -1,11 +1,12 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { LookupError, RuntimeError, ValueError } from './errors';
 import { previousOfLastWrite, readVarIn, removeVarIn, writeVarIn, NO_VALUE } from './internal/data';
+import { registerReaders, tokenStateOf } from './internal/brand';
 import { engine, newCell } from './internal/engine/index';
 import { shared } from './internal/shared';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
 import { checkSplit } from './internal/split-check';
-import { Token, isToken, markTokenUsed, mintToken, tokenCell, tokenUsed } from './token';
+import { Token, mintToken } from './token';
 
 /** Options of the ContextVar constructor. */
 export interface ContextVarOptions<T> {
@@ -52,9 +53,6 @@ function requireOtelContext(ctx: unknown, method: string): asserts ctx is OtelCo
   if (!isOtelContext(ctx)) throw new TypeError(`ContextVar.${method}: an OpenTelemetry Context was expected, got ${reprValue(ctx)}`);
 }
 
-/** @internal The id of a var in every context's trie; used by Context's mapping methods. */
-export let varId: (v: ContextVar<unknown>) => number;
-
 // Guards the repr of a var whose default contains the var itself (Python prints '...').
 const inRepr = new Set<object>();
 
@@ -90,7 +88,7 @@ export class ContextVar<T> {
   }
 
   static {
-    varId = (v) => v.#id;
+    registerReaders('varIds', (v) => (#id in v ? v.#id : undefined));
   }
 
   /** The var's name (read-only). Python: `ContextVar.name`. */
@@ -135,15 +133,17 @@ export class ContextVar<T> {
    * belongs to another var or was created in another Context.
    */
   reset(token: Token<T>): void {
-    if (!isToken(token)) throw new TypeError(`an instance of Token was expected, got ${reprValue(token)}`);
-    if (tokenUsed(token)) throw new RuntimeError(`${String(token)} has already been used once`);
-    if (token.var !== this) throw new ValueError(`${String(token)} was created by a different ContextVar`);
+    // Tokens of another loaded copy of the package are tokens too (see internal/brand.ts).
+    const state = tokenStateOf(token);
+    if (state === undefined) throw new TypeError(`an instance of Token was expected, got ${reprValue(token)}`);
+    if (state.used) throw new RuntimeError(`${String(token)} has already been used once`);
+    if (state.var !== this) throw new ValueError(`${String(token)} was created by a different ContextVar`);
     const frame = engine.current();
-    if (tokenCell(token) !== frame.cell) throw new ValueError(`${String(token)} was created in a different Context`);
-    const old = token.oldValue;
+    if (state.cell !== frame.cell) throw new ValueError(`${String(token)} was created in a different Context`);
+    const old = state.oldValue;
     const data = old === Token.MISSING ? removeVarIn(frame.data, this.#id) : writeVarIn(frame.data, this.#id, this, old);
     engine.enter(frame, { cell: frame.cell, data });
-    markTokenUsed(token);
+    state.used = true;
   }
 
   /**

@@ -1,4 +1,4 @@
-// Issue 3, items 5 and 6: `npm run demo` and every example in examples/ run as users run them
+// `npm run demo` and every example in examples/ run as users run them
 // (a child Node process, TypeScript through tsx, `otel-contextvars` resolved to the built package)
 // and print what they claim. The quickstart is covered in package.test.ts.
 import http from 'node:http';

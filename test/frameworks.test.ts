@@ -1,4 +1,4 @@
-// Issue 12: every framework example (and mode) (examples/frameworks/) runs as its README recipe says, in a
+// Every framework example (and mode) (examples/frameworks/) runs as its README recipe says, in a
 // child process through tsx with its instrumentation registered first, drives 50 keep-alive
 // clients and pipelined sockets at its own server and checks every answer, span and log line
 // itself, exiting 1 on any value from another request or any missing own value. CI runs this file

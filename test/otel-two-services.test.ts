@@ -1,4 +1,4 @@
-// Issue 3, real components end to end: two Node processes on 127.0.0.1, each with a tracer
+// Real components end to end: two Node processes on 127.0.0.1, each with a tracer
 // provider, @opentelemetry/instrumentation-http, our context manager and a CompositePropagator of
 // W3C trace context + W3C baggage + ContextVarPropagator (test/fixtures/otel/telemetry.ts).
 import { fork } from 'node:child_process';

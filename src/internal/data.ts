@@ -42,23 +42,17 @@ function foreignBase(ctx: OtelContext): OtelContext | undefined {
   return ctx === ROOT_CONTEXT ? undefined : ctx;
 }
 
-// The value the last writeVar() replaced (ABSENT when it added the binding), so set() learns the
-// old value for its token from the same walk that writes the new one.
-let previousLast: unknown = ABSENT;
-
 function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): OtelContext {
-  if (!(ctx instanceof ContextData)) {
-    previousLast = ABSENT;
-    return new ContextData(foreignBase(ctx), assoc(null, new Leaf(id, key, value)), 1);
-  }
+  if (!(ctx instanceof ContextData)) return new ContextData(foreignBase(ctx), assoc(null, new Leaf(id, key, value)), 1);
   const vars = assoc(ctx.vars, new Leaf(id, key, value));
-  const replaced = assocReplaced();
-  previousLast = replaced === null ? ABSENT : replaced.value;
-  return new ContextData(ctx.base, vars, replaced === null ? ctx.size + 1 : ctx.size);
+  return new ContextData(ctx.base, vars, assocReplaced() === null ? ctx.size + 1 : ctx.size);
 }
 
+// What the last writeVar() replaced, read from the trie's one out-parameter, so set() learns the
+// old value for its token from the same walk that wrote the new one.
 function previousWrite(): unknown {
-  return previousLast;
+  const replaced = assocReplaced();
+  return replaced === null ? ABSENT : replaced.value;
 }
 
 function removeVar(ctx: OtelContext, id: number): OtelContext {

@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { PACKAGE_VERSION } from './version';
 
 // Module state that two loaded copies of this package must share (an ESM and a CJS build, or two
 // versions installed side by side) lives on globalThis under a versioned registered symbol, the
@@ -6,8 +7,6 @@ import { diag } from '@opentelemetry/api';
 // copies with different formats cannot share and say so through diag.
 const FORMAT = 2;
 const KEY = Symbol.for(`otel-contextvars.shared.v${FORMAT}`);
-/** The package version recorded in the shared slot, to report a meeting of two versions. */
-export const PACKAGE_VERSION = '0.1.0';
 
 interface Slot {
   readonly version: string;

@@ -1,4 +1,4 @@
-// Issue 4.3, lifecycle: the manager's disable()/enable(), @opentelemetry/api's context.disable()
+// Lifecycle: the manager's disable()/enable(), @opentelemetry/api's context.disable()
 // and registering a manager again never cost a var its value or its working set/reset/run.
 // SPEC 1: "disable() never wipes vars, and with/bind/attach keep working after it".
 import { ROOT_CONTEXT, context, trace } from '@opentelemetry/api';

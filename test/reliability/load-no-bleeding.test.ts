@@ -1,4 +1,4 @@
-// Issue 4.1, in process: real servers on 127.0.0.1 and real timers under bounded load. Every unit
+// No bleeding between units of work, in process: real servers on 127.0.0.1 and real timers under bounded load. Every unit
 // of work sets two request-specific vars WITHOUT resetting them, awaits something short and random,
 // and records what it saw at entry and after the await. The pass condition is always "zero values
 // from another unit", shown as the list of observations that broke it (expected: []).

@@ -1,4 +1,4 @@
-// Issue 4.2: memory stays bounded under the patterns that leak elsewhere. Each scenario runs in
+// Memory stays bounded under the patterns that leak elsewhere. Each scenario runs in
 // its own `node --expose-gc` process against the built package (fixtures/memory.cjs), which
 // compares the heap after full collections before and after the load, past a warm-up.
 import { runNode } from '../support/run-node';

@@ -1,4 +1,4 @@
-// Issue 4.1 through OpenTelemetry's http instrumentation (@opentelemetry/instrumentation-http),
+// No bleeding between requests, through OpenTelemetry's http instrumentation (@opentelemetry/instrumentation-http),
 // which must patch `http` before it is loaded: the scenario runs in a child process
 // (fixtures/otel-http-pipelined.cjs) against the built package. The handler is plain, sets vars
 // without reset and never uses isolated(): the instrumentation runs each request inside

@@ -1,4 +1,4 @@
-// Issue 4.3: 10,000 generated and hand-written malformed `contextvars` headers and hostile carriers
+// Hostile input: 10,000 generated and hand-written malformed `contextvars` headers and hostile carriers
 // through ContextVarPropagator.extract (SPEC 4: "malformed or oversized input is ignored, never
 // thrown"). Beyond "does not throw", each case checks properties any correct extract has: only
 // listed vars come out, every value that comes out was in the header, a well-formed entry mixed

@@ -1,13 +1,20 @@
-// Issue 4.4: two copies of the package in one process share one context.
+// Two copies of the package in one process share one context.
 // (a) `import` and `require` of this package: the ESM entry wraps the CommonJS build, so they are
 //     one instance (fixtures/esm-and-cjs.mjs).
 // (b) two versions: the test copies the build into a temp dir's node_modules under another
-//     version (package.json and the PACKAGE_VERSION constant in dist/cjs/internal/shared.js), and
+//     version (package.json and the PACKAGE_VERSION constant in dist/cjs/internal/version.js),
+//     packs it with `npm pack` and unpacks it into a temp node_modules; and
 //     fixtures/two-versions.cjs loads both, in both orders, with a diag logger installed first.
 import { cp, mkdtemp, readFile, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { ROOT, runNode } from '../support/run-node';
+
+async function run(command: string, args: string[], cwd: string): Promise<string> {
+  return (await promisify(execFile)(command, args, { cwd })).stdout;
+}
 import { expectBuiltPackage } from './fixtures/built';
 
 beforeAll(expectBuiltPackage);
@@ -39,17 +46,23 @@ describe('two versions of the package in one process', () => {
   beforeAll(async () => {
     ownVersion = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version;
     tmp = await mkdtemp(path.join(os.tmpdir(), 'otel-contextvars-two-versions-'));
-    copyDir = path.join(tmp, 'node_modules', 'otel-contextvars');
-    await mkdir(copyDir, { recursive: true });
-    await cp(path.join(ROOT, 'dist'), path.join(copyDir, 'dist'), { recursive: true });
+    // The other version as users get one: a package directory under another version number,
+    // packed with `npm pack` and unpacked into node_modules, as npm installs it.
+    const staging = path.join(tmp, 'staging');
+    await mkdir(staging, { recursive: true });
+    for (const entry of ['dist', 'src', 'README.md', 'LICENSE']) await cp(path.join(ROOT, entry), path.join(staging, entry), { recursive: true });
     const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
-    await writeFile(path.join(copyDir, 'package.json'), JSON.stringify({ ...pkg, version: OTHER_VERSION }));
-    const sharedJs = path.join(copyDir, 'dist/cjs/internal/shared.js');
-    const source = await readFile(sharedJs, 'utf8');
+    await writeFile(path.join(staging, 'package.json'), JSON.stringify({ ...pkg, version: OTHER_VERSION, scripts: {} }));
+    const versionJs = path.join(staging, 'dist/cjs/internal/version.js');
+    const source = await readFile(versionJs, 'utf8');
     const patched = source.replace(/(PACKAGE_VERSION = )'[^']*'/, `$1'${OTHER_VERSION}'`);
     // Without the patch both copies would claim one version and the test would prove less.
     expect(patched).not.toBe(source);
-    await writeFile(sharedJs, patched);
+    await writeFile(versionJs, patched);
+    const packed = (await run('npm', ['pack', '--silent', '--pack-destination', tmp], staging)).trim().split('\n').pop()!;
+    copyDir = path.join(tmp, 'node_modules', 'otel-contextvars');
+    await mkdir(copyDir, { recursive: true });
+    await run('tar', ['-xzf', path.join(tmp, packed), '-C', copyDir, '--strip-components=1'], tmp);
     // The copy resolves @opentelemetry/api from its own node_modules: the project's, as one
     // installation would share it (Node follows the link to the same module).
     await symlink(path.join(ROOT, 'node_modules', '@opentelemetry'), path.join(tmp, 'node_modules', '@opentelemetry'), 'dir');
@@ -71,6 +84,12 @@ describe('two versions of the package in one process', () => {
       aInsideBVarRun: ['a', 'b-run'],
       bSnapshotSeenThroughA: 'b',
       aSnapshotSeenThroughB: 'a',
+      mapping: {
+        aGetsB: 'b', bGetsA: 'a', aHasB: true, bHasA: true, equalBothWays: [true, true],
+        aListsBoth: ['fromA', 'fromB'], bEntries: { fromA: 'a', fromB: 'b' }, currentIsOneObject: true,
+      },
+      tokens: { inB: 'b2', afterReset: 'b', usedTwice: 'RuntimeError', missingAcross: 'b' },
+      unequalAfterSet: false,
       nothingLeaked: ['unset', 'unset'],
       apiWithA: 'api',
       apiActiveHasA: 'set by A',

@@ -1,4 +1,4 @@
-// Issue 4.3: "an unhandledRejection handler sees the context of the rejected work". Node decides
+// An unhandledRejection handler sees the context of the rejected work. Node decides
 // which context that handler runs in, so the fixture (its own process: jest handles rejections
 // itself) compares our vars with a plain AsyncLocalStorage used the same way. What Node does:
 // - on every line, the handler runs in the context the rejected promise was created in, so work
