@@ -24,13 +24,7 @@ export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
   function run<R>(cell: Cell | null, data: OtelContext, fn: (...a: never) => R, thisArg: unknown, args: readonly unknown[]): R {
     const stored = als.getStore();
     const outer = stored ?? root;
-    // Entering another cell (Context.run, ContextVar.run, isolated): what fn sets stays written
-    // through to that cell, as Python keeps the sets made inside `ctx.run` in `ctx`. Staying in
-    // the current one (with, bind): a set inside wrote through, and outside the scope the cell
-    // must be what it was.
     const entering = cell !== null && cell !== outer.cell;
-    const target = entering ? cell : outer.cell;
-    const saved = target.data;
     if (!entering && outer.data === data) {
       // Already there (`with(active(), fn)`, a bound function called in its own context): skip
       // the new AsyncContextFrame, the largest cost here. Unlike AsyncLocalStorage.run's own
@@ -39,19 +33,22 @@ export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
         return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
       } finally {
         if (als.getStore() !== stored) als.enterWith(outer);
-        target.data = saved;
       }
     }
-    if (entering) target.entered = true;
+    if (entering) cell.entered = true;
     // What AsyncLocalStorage.run does on AsyncContextFrame (enter, call, enter the prior store),
     // without its second getStore() and its extra JS frame per nesting level.
-    als.enterWith({ cell: target, data });
+    als.enterWith({ cell: entering ? cell : outer.cell, data });
     try {
       return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
     } finally {
+      if (entering) {
+        // As in hooks.ts: the cell keeps the mapping current at the end of `ctx.run`.
+        const inner = als.getStore();
+        if (inner !== undefined && inner.cell === cell) cell.data = inner.data;
+        cell.entered = false;
+      }
       als.enterWith(outer);
-      if (entering) target.entered = false;
-      else target.data = saved;
     }
   }
 

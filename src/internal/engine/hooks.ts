@@ -97,26 +97,31 @@ export function createHooksEngine(root: Frame): HooksEngine {
   }
 
   function run<R>(cell: Cell | null, data: OtelContext, fn: (...a: never) => R, thisArg: unknown, args: readonly unknown[]): R {
-    enable();
+    if (!enabled) enable();
     const res = executionAsyncResource() as Resource;
     const stored = res[key];
     const outer = stored ?? root;
-    // As in als.ts: entering another cell keeps what fn sets in it; staying in the current one
-    // puts the cell's mapping back afterwards.
     const entering = cell !== null && cell !== outer.cell;
-    const target = entering ? cell : outer.cell;
-    const saved = target.data;
     const outerScope = scopeRes;
-    res[key] = !entering && outer.data === data ? outer : { cell: target, data };
     scopeRes = res;
-    if (entering) target.entered = true;
+    if (entering) {
+      cell.entered = true;
+      res[key] = { cell, data };
+    } else {
+      res[key] = outer.data === data ? outer : { cell: outer.cell, data };
+    }
     try {
       return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
     } finally {
+      if (entering) {
+        // Python keeps what ran inside `ctx.run` in `ctx`: the cell holds the mapping current
+        // at the end (a set inside a nested `with` wrote through, but ended with its scope).
+        const inner = res[key];
+        if (inner !== undefined && inner.cell === cell) cell.data = inner.data;
+        cell.entered = false;
+      }
       res[key] = stored;
       scopeRes = outerScope;
-      if (entering) target.entered = false;
-      else target.data = saved;
     }
   }
 

@@ -2,8 +2,10 @@ import type { Context as OtelContext } from '@opentelemetry/api';
 
 /**
  * The identity behind a Python-style `Context`: what a Token is bound to and what `Context.run`
- * enters. `data` is the mapping the Context shows when read from outside. Every `enter` in the
- * cell writes through to it, so it holds the last value set inside, as a Python Context does.
+ * enters. `data` is the mapping the Context shows when read from outside: every `enter` in the
+ * cell writes through to it (so sets made after an await inside are kept too), and the end of a
+ * `run` that entered the cell stores the mapping current then, as a Python Context keeps what ran
+ * inside it. Inside the cell, reads use the live frame instead.
  */
 export interface Cell {
   data: OtelContext;
