@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 10, "everywhere it is installed": the published package is clean (publint, attw --pack),
+# Everywhere it is installed: the published package is clean (publint, attw --pack),
 # and the packed .tgz works in fresh consumer projects: CommonJS, ESM, esbuild and webpack bundles,
 # TypeScript 5.2 to 7 under node16/nodenext/bundler without skipLibCheck, Bun and Deno
 # (consumers/run.sh). Assumes `npm ci` ran. Network: the npm registry only (consumer installs,
