@@ -2,15 +2,13 @@ import type { AttributeValue, Attributes, Context as OtelContext } from '@opente
 import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
 import { OnceReporter, errorText } from './report-once';
-import { UNBOUND, isContextVar } from './var-shape';
+import { readVarAttributeOptions } from './processor-options';
+import type { VarAttributeOptions } from './processor-options';
+import { UNBOUND } from './var-shape';
+import { checkSplitFromTelemetry } from '../internal/split-check';
 
-/** Options of the ContextVarSpanProcessor constructor. */
-export interface ContextVarSpanProcessorOptions {
-  /** The vars to record on every span whose parent context binds them. */
-  vars: ContextVar<unknown>[];
-  /** Put before each var's name to make the attribute key. Default `'contextvar.'`; `''` for none. */
-  attributePrefix?: string;
-}
+/** Options of the ContextVarSpanProcessor constructor: the vars to record on every span whose parent context binds them. */
+export type ContextVarSpanProcessorOptions = VarAttributeOptions;
 
 /**
  * What the processor needs of a span: the SDK's `Span` has both members. Declared here rather
@@ -22,11 +20,6 @@ export interface AttributeSettable {
   readonly attributes?: Attributes;
 }
 
-/**
- * Default key prefix: a namespace of its own, so a var named like a semantic convention
- * (`http.method`) cannot overwrite what instrumentation records.
- */
-const DEFAULT_PREFIX = 'contextvar.';
 const PRIMITIVE_TYPES = new Set(['string', 'number', 'boolean']);
 
 /** OTel's rule: a string, number or boolean, or an array of one of those types (nulls allowed). */
@@ -66,22 +59,9 @@ export class ContextVarSpanProcessor {
    * `attributePrefix` is not a string.
    */
   constructor(options: ContextVarSpanProcessorOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`ContextVarSpanProcessor: an options object was expected, got ${reprValue(options)}`);
-    }
-    const { vars, attributePrefix = DEFAULT_PREFIX } = options;
-    if (!Array.isArray(vars)) throw new TypeError(`ContextVarSpanProcessor: vars must be an array of ContextVars, got ${reprValue(vars)}`);
-    if (typeof attributePrefix !== 'string') {
-      throw new TypeError(`ContextVarSpanProcessor: attributePrefix must be a string, got ${reprValue(attributePrefix)}`);
-    }
-    const names = new Set<string>();
-    for (const v of vars) {
-      if (!isContextVar(v)) throw new TypeError(`ContextVarSpanProcessor: a ContextVar was expected in vars, got ${reprValue(v)}`);
-      if (names.has(v.name)) throw new TypeError(`ContextVarSpanProcessor: two vars are named ${reprValue(v.name)}; they would share one attribute`);
-      names.add(v.name);
-    }
-    this.#vars = [...vars];
-    this.#keys = this.#vars.map((v) => attributePrefix + v.name);
+    const { vars, keys } = readVarAttributeOptions('ContextVarSpanProcessor', options);
+    this.#vars = vars;
+    this.#keys = keys;
   }
 
   /**
@@ -89,6 +69,7 @@ export class ContextVarSpanProcessor {
    * `span`. Called by the SDK; never throws.
    */
   onStart(span: AttributeSettable, parentContext: OtelContext): void {
+    checkSplitFromTelemetry();
     for (let i = 0; i < this.#vars.length; i++) {
       const v = this.#vars[i]!;
       try {
