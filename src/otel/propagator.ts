@@ -3,6 +3,8 @@ import type { Context as OtelContext, TextMapGetter, TextMapPropagator, TextMapS
 import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
 import { OnceReporter, errorText } from './report-once';
+import { BAGGAGE_HEADER, extractBaggage, injectBaggage, isBaggageKey } from './baggage-format';
+import type { VarText } from './baggage-format';
 import { UNBOUND, isContextVar } from './var-shape';
 
 /**
@@ -20,8 +22,14 @@ export interface ContextVarCodec<T> {
 export interface ContextVarPropagatorOptions {
   /** The vars to carry. Their names are the keys on the wire, so they must be distinct. */
   vars: ContextVar<unknown>[];
-  /** The header (carrier key) to use; lowercased. Default `'contextvars'`. */
+  /** The header (carrier key) of format `'header'`; lowercased. Default `'contextvars'`. */
   header?: string;
+  /**
+   * `'header'` (default): the package's own header, which carries any string exactly.
+   * `'baggage'`: standard W3C Baggage entries (key = var name), readable by every OpenTelemetry
+   * SDK; this propagator then replaces W3CBaggagePropagator in a composite.
+   */
+  format?: 'header' | 'baggage';
   /**
    * A codec per var name, for values that are not strings. A var without a codec carries strings
    * only: the receiver, not the sender, decides what type a value gets.
@@ -52,6 +60,14 @@ function isCodec(c: unknown): c is ContextVarCodec<unknown> {
  * The OpenTelemetry counterpart is `W3CBaggagePropagator`; Python has none (contextvars stop at
  * the process).
  *
+ * With `format: 'baggage'` the vars travel as W3C Baggage entries instead, so services in any
+ * language read them as baggage: inject writes the context's Baggage plus the listed vars,
+ * extract sets the Baggage as W3CBaggagePropagator does and binds the listed vars found in it.
+ * Use it in place of W3CBaggagePropagator (both write the one `baggage` header). Var names must
+ * be W3C baggage keys (tokens); limits are that propagator's (180 entries, 4096 characters an
+ * entry, 8192 a header). A `+` is read as a plus, as W3C says: a space that passed through
+ * OpenTelemetry Python (which writes it as `+`) arrives as `+` unless the var's codec maps it back.
+ *
  * Security: whatever you list here leaves the process, in clear text, to every service the call
  * reaches (and their logs and proxies). Do not propagate secrets, tokens or personal data. On the
  * receiving side every value is attacker-controlled input: validate it before you trust it (a
@@ -63,6 +79,12 @@ function isCodec(c: unknown): c is ContextVarCodec<unknown> {
  */
 export class ContextVarPropagator implements TextMapPropagator {
   readonly #header: string;
+  readonly #baggage: boolean;
+  readonly #text: VarText = {
+    textOf: (v, value) => this.#textOf(v, value),
+    valueOf: (v, text) => this.#valueOf(v, text),
+    report: (key, message) => this.#reporter.report(key, message),
+  };
   readonly #vars: ReadonlyArray<ContextVar<unknown>>;
   readonly #byName: Map<string, ContextVar<unknown>>;
   readonly #codecs: Map<string, ContextVarCodec<unknown>>;
@@ -70,20 +92,32 @@ export class ContextVarPropagator implements TextMapPropagator {
   readonly #reporter = new OnceReporter('otel-contextvars ContextVarPropagator');
 
   /**
-   * @param options `{ vars, header?, codecs? }`.
+   * @param options `{ vars, header?, format?, codecs? }`.
    * @throws TypeError when the options are malformed: not ContextVars, two vars with one name, a
-   * header that is not an HTTP token or is a W3C header, a codec that is not one or names no listed var.
+   * header that is not an HTTP token or is a W3C header, a codec that is not one or names no listed
+   * var, an unknown format, and for format `'baggage'` a header option or a var name that is not a
+   * W3C baggage key.
    */
   constructor(options: ContextVarPropagatorOptions) {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`ContextVarPropagator: an options object was expected, got ${reprValue(options)}`);
     }
-    const { vars, header = DEFAULT_HEADER, codecs = {} } = options;
+    const { vars, header = DEFAULT_HEADER, codecs = {}, format = 'header' } = options;
+    if (format !== 'header' && format !== 'baggage') {
+      throw new TypeError(`ContextVarPropagator: format must be 'header' or 'baggage', got ${reprValue(format)}`);
+    }
+    this.#baggage = format === 'baggage';
+    if (this.#baggage && options.header !== undefined) {
+      throw new TypeError("ContextVarPropagator: format 'baggage' writes the W3C baggage header; the header option is for format 'header'");
+    }
     if (!Array.isArray(vars)) throw new TypeError(`ContextVarPropagator: vars must be an array of ContextVars, got ${reprValue(vars)}`);
     this.#byName = new Map();
     for (const v of vars) {
       if (!isContextVar(v)) throw new TypeError(`ContextVarPropagator: a ContextVar was expected in vars, got ${reprValue(v)}`);
       if (this.#byName.has(v.name)) throw new TypeError(`ContextVarPropagator: two vars are named ${reprValue(v.name)}; names are the keys on the wire`);
+      if (this.#baggage && !isBaggageKey(v.name)) {
+        throw new TypeError(`ContextVarPropagator: ${reprValue(v.name)} is not a W3C baggage key (an HTTP token), so it cannot be a baggage entry's key`);
+      }
       this.#byName.set(v.name, v);
     }
     this.#vars = [...vars];
@@ -91,7 +125,7 @@ export class ContextVarPropagator implements TextMapPropagator {
       throw new TypeError(`ContextVarPropagator: header must be an HTTP header name, got ${reprValue(header)}`);
     }
     this.#header = header.toLowerCase();
-    if (RESERVED_HEADERS.has(this.#header)) {
+    if (!this.#baggage && RESERVED_HEADERS.has(this.#header)) {
       throw new TypeError(`ContextVarPropagator: header ${reprValue(this.#header)} belongs to a W3C propagator`);
     }
     if (typeof codecs !== 'object' || codecs === null) {
@@ -108,9 +142,18 @@ export class ContextVarPropagator implements TextMapPropagator {
 
   /**
    * Writes the listed vars bound in `context` into the carrier's header; writes nothing when none
-   * is bound. Never throws.
+   * is bound. Format `'baggage'`: writes the `baggage` header with the context's Baggage entries
+   * and the listed vars. Never throws.
    */
   inject(context: OtelContext, carrier: unknown, setter: TextMapSetter = defaultTextMapSetter): void {
+    if (this.#baggage) {
+      try {
+        injectBaggage(context, carrier, setter, this.#vars, this.#text);
+      } catch (error) {
+        this.#reporter.report('inject', `inject failed and was skipped: ${errorText(error)}`);
+      }
+      return;
+    }
     try {
       const entries: string[] = [];
       let length = 0;
@@ -134,9 +177,18 @@ export class ContextVarPropagator implements TextMapPropagator {
   /**
    * Returns `context` with the vars found in the carrier's header bound in it (via `setIn`), so
    * that inside `context.with(extracted, fn)` their `get()` returns the sender's values. Returns
-   * `context` itself when there is nothing usable. Never throws.
+   * `context` itself when there is nothing usable. Format `'baggage'`: also sets the Baggage
+   * found in the header, as W3CBaggagePropagator does. Never throws.
    */
   extract(context: OtelContext, carrier: unknown, getter: TextMapGetter = defaultTextMapGetter): OtelContext {
+    if (this.#baggage) {
+      try {
+        return extractBaggage(context, carrier, getter, this.#byName, this.#text);
+      } catch (error) {
+        this.#reporter.report('extract', `extract failed and was ignored: ${errorText(error)}`);
+        return context;
+      }
+    }
     try {
       const text = this.#readHeader(getter.get(carrier, this.#header));
       if (text === undefined) return context;
@@ -165,13 +217,26 @@ export class ContextVarPropagator implements TextMapPropagator {
     }
   }
 
-  /** The one carrier key this propagator reads and writes: `[header]`. */
+  /** The one carrier key this propagator reads and writes: `[header]`, or `['baggage']`. */
   fields(): string[] {
-    return [this.#header];
+    return [this.#baggage ? BAGGAGE_HEADER : this.#header];
   }
 
   #encodeEntry(v: ContextVar<unknown>, value: unknown): string | undefined {
     if (value === UNBOUND) return undefined;
+    const text = this.#textOf(v, value);
+    if (text === undefined) return undefined;
+    try {
+      return `${encodeURIComponent(v.name)}=${encodeURIComponent(text)}`;
+    } catch {
+      // encodeURIComponent refuses lone surrogates: such a string has no UTF-8 form to send.
+      this.#reporter.report(`surrogate:${v.name}`, `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`);
+      return undefined;
+    }
+  }
+
+  /** The var's value as text, through its codec; undefined (reported once) when it has none. */
+  #textOf(v: ContextVar<unknown>, value: unknown): string | undefined {
     const codec = this.#codecs.get(v.name);
     let text: unknown = value;
     if (codec !== undefined) {
@@ -188,18 +253,16 @@ export class ContextVarPropagator implements TextMapPropagator {
         : `skipped ${reprValue(v.name)}: its codec's encode returned ${typeof text}, not a string`);
       return undefined;
     }
-    try {
-      return `${encodeURIComponent(v.name)}=${encodeURIComponent(text)}`;
-    } catch {
-      // encodeURIComponent refuses lone surrogates: such a string has no UTF-8 form to send.
-      this.#reporter.report(`surrogate:${v.name}`, `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`);
-      return undefined;
-    }
+    return text;
   }
 
   #decodeValue(v: ContextVar<unknown>, encoded: string): unknown {
     const text = decode(encoded);
-    if (text === undefined) return UNBOUND;
+    return text === undefined ? UNBOUND : this.#valueOf(v, text);
+  }
+
+  /** The var's value from received text, through its codec; UNBOUND (reported once) when refused. */
+  #valueOf(v: ContextVar<unknown>, text: string): unknown {
     const codec = this.#codecs.get(v.name);
     if (codec === undefined) return text;
     try {
