@@ -61,13 +61,15 @@ export function injectBaggage(context: OtelContext, carrier: unknown, setter: Te
     written.add(key);
     length += added;
   };
+  const baggage = propagation.getBaggage(context);
   for (const v of vars) {
     const value = v.getIn(context, UNBOUND);
     if (value === UNBOUND) continue;
     const text = io.textOf(v, value);
-    if (text !== undefined) add(v.name, pair(v.name, text), true);
+    // An unchanged value keeps the properties its entry arrived with.
+    const received = baggage?.getEntry(v.name);
+    if (text !== undefined) add(v.name, pair(v.name, text, received?.value === text ? received.metadata?.toString() : undefined), true);
   }
-  const baggage = propagation.getBaggage(context);
   for (const [key, entry] of baggage?.getAllEntries() ?? []) {
     if (!written.has(key)) add(key, pair(key, entry.value, entry.metadata?.toString()), false);
   }
@@ -114,7 +116,8 @@ export function extractBaggage(context: OtelContext, carrier: unknown, getter: T
     if (eq <= 0) continue;
     const key = decode(keyValue.slice(0, eq).trim());
     const value = decode(keyValue.slice(eq + 1).trim());
-    if (!key || value === undefined) continue;
+    // Empty keys and values are skipped, as W3CBaggagePropagator skips them.
+    if (!key || !value) continue;
     const entry: BaggageEntry = { value };
     if (properties.length > 0) entry.metadata = baggageEntryMetadataFromString(properties.join(';'));
     // defineProperty: a key named '__proto__' is an entry like any other.
