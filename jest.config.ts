@@ -45,9 +45,13 @@ if (otel3) {
     displayName: 'otel-3.x',
     roots: ['<rootDir>/test/otel3'],
     testMatch: ['**/*.test.ts'],
-    // Every module of these tests, this package's src included, loads test/otel3's api 1.10:
-    // the one copy its SDK uses, as in an application.
-    moduleNameMapper: { '^@opentelemetry/api$': '<rootDir>/test/otel3/node_modules/@opentelemetry/api' },
+    // Every module of these tests, this package's src included, loads test/otel3's api 1.10 (the
+    // one copy its SDK uses, as in an application) and its 3.x SDK packages; the root tests of
+    // test/otel3/on3-*.test.ts run against them unchanged, the 2.x-only names through shims.
+    moduleNameMapper: {
+      '^@opentelemetry/(api|core|context-async-hooks|sdk-logs|sdk-node|sdk-trace)$': '<rootDir>/test/otel3/node_modules/@opentelemetry/$1',
+      '^@opentelemetry/(sdk-trace-base|sdk-trace-node)$': '<rootDir>/test/otel3/shims/$1.ts',
+    },
   });
 }
 
