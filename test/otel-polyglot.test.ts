@@ -21,7 +21,7 @@ import { ROOT } from './support/run-node';
 
 const PYTHON = path.join(ROOT, '.venv/bin/python');
 const SERVICE = path.join(ROOT, 'test/fixtures/python/baggage_service.py');
-const SETUP = 'python3 -m venv .venv && .venv/bin/pip install --no-deps -r test/fixtures/python/requirements.txt (or run .ci/otel-lines.sh)';
+const SETUP = '.ci/otel-lines.sh (or: python3 -m venv .venv && .venv/bin/pip install --no-deps -r test/fixtures/python/requirements.txt)';
 
 const tenant = new ContextVar<string>('tenant');
 const requestId = new ContextVar<string>('request.id');
