@@ -1,11 +1,12 @@
 // SPEC section 4, issue 9 item 5: ContextVarPropagator({ format: 'baggage' }) carries the vars as
 // W3C Baggage entries and replaces OpenTelemetry's W3CBaggagePropagator in a composite. Checked
 // against that propagator itself (@opentelemetry/core), both ways.
-import { ROOT_CONTEXT, context, diag, propagation } from '@opentelemetry/api';
+import { ROOT_CONTEXT, propagation } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator, suppressTracing } from '@opentelemetry/core';
-import { ContextVar, ContextVarPropagator, ContextVarsContextManager } from '../src/index';
+import { ContextVar, ContextVarPropagator } from '../src/index';
 import { recordingDiag } from './support/diag';
+import { withGlobalManager } from './support/global-manager';
 
 const tenant = new ContextVar<string>('tenant');
 const attempt = new ContextVar<number>('attempt');
@@ -28,15 +29,7 @@ function entries(ctx: OtelContext): Record<string, string> {
   return Object.fromEntries((propagation.getBaggage(ctx)?.getAllEntries() ?? []).map(([k, e]) => [k, e.value]));
 }
 
-beforeAll(() => {
-  context.setGlobalContextManager(new ContextVarsContextManager());
-});
-afterAll(() => {
-  context.disable();
-});
-afterEach(() => {
-  diag.disable();
-});
+withGlobalManager();
 
 test("inject writes the listed vars and the context's Baggage into one W3C baggage header", () => {
   let ctx = propagation.setBaggage(ROOT_CONTEXT, propagation.createBaggage({ 'session.kind': { value: 'web' } }));

@@ -1,12 +1,8 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { checkSplitFromTelemetry } from '../internal/split-check';
-import { reprValue } from '../internal/repr';
-import type { ContextVar } from '../var';
-import { readVarAttributeOptions } from './processor-options';
 import type { VarAttributeOptions } from './processor-options';
-import { OnceReporter, errorText } from './report-once';
-import { UNBOUND } from './var-shape';
+import { errorText } from './report-once';
+import { VarRecorder } from './var-recorder';
 
 /** Options of the ContextVarLogRecordProcessor constructor: the vars to record on every log record whose context binds them. */
 export type ContextVarLogRecordProcessorOptions = VarAttributeOptions;
@@ -69,9 +65,8 @@ function isLogAttributeValue(value: unknown, path: Set<object> = new Set()): boo
  * already has is not overwritten. It never throws into the logger.
  */
 export class ContextVarLogRecordProcessor {
-  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
-  readonly #keys: ReadonlyArray<string>;
-  readonly #reporter = new OnceReporter('otel-contextvars ContextVarLogRecordProcessor');
+  // No copy: the logs SDK copies arrays and maps as it stores them (both lines).
+  readonly #recorder: VarRecorder;
 
   /**
    * @param options `{ vars, attributePrefix? }`.
@@ -79,9 +74,7 @@ export class ContextVarLogRecordProcessor {
    * `attributePrefix` is not a string.
    */
   constructor(options: ContextVarLogRecordProcessorOptions) {
-    const { vars, keys } = readVarAttributeOptions('ContextVarLogRecordProcessor', options);
-    this.#vars = vars;
-    this.#keys = keys;
+    this.#recorder = new VarRecorder('ContextVarLogRecordProcessor', options, 'log attribute', isLogAttributeValue, (value) => value);
   }
 
   /**
@@ -89,32 +82,14 @@ export class ContextVarLogRecordProcessor {
    * active one when it does not) onto `logRecord`. Called by the SDK; never throws.
    */
   onEmit(logRecord: LogAttributeSettable, context?: OtelContext): void {
-    checkSplitFromTelemetry();
     let ctx: OtelContext;
     try {
       ctx = context ?? otelContext.active();
     } catch (error) {
-      this.#reporter.report('context', `could not read the active context: ${errorText(error)}`);
+      this.#recorder.report('context', `could not read the active context: ${errorText(error)}`);
       return;
     }
-    for (let i = 0; i < this.#vars.length; i++) {
-      const v = this.#vars[i]!;
-      try {
-        const value = v.getIn(ctx, UNBOUND);
-        if (value === UNBOUND) continue;
-        const key = this.#keys[i]!;
-        if (!isLogAttributeValue(value)) {
-          this.#reporter.report(v.name, `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid log attribute value`);
-          continue;
-        }
-        if (logRecord.attributes !== undefined && Object.hasOwn(logRecord.attributes, key)) continue;
-        // The SDK copies arrays and maps as it stores them, so later changes to the var's value
-        // do not reach an emitted record.
-        logRecord.setAttribute(key, value);
-      } catch (error) {
-        this.#reporter.report(v.name, `could not record ${reprValue(v.name)}: ${errorText(error)}`);
-      }
-    }
+    this.#recorder.record(ctx, logRecord);
   }
 
   /** Nothing to release. */

@@ -1,11 +1,6 @@
 import type { AttributeValue, Attributes, Context as OtelContext } from '@opentelemetry/api';
-import { reprValue } from '../internal/repr';
-import type { ContextVar } from '../var';
-import { OnceReporter, errorText } from './report-once';
-import { readVarAttributeOptions } from './processor-options';
 import type { VarAttributeOptions } from './processor-options';
-import { UNBOUND } from './var-shape';
-import { checkSplitFromTelemetry } from '../internal/split-check';
+import { VarRecorder } from './var-recorder';
 
 /** Options of the ContextVarSpanProcessor constructor: the vars to record on every span whose parent context binds them. */
 export type ContextVarSpanProcessorOptions = VarAttributeOptions;
@@ -49,9 +44,8 @@ function isAttributeValue(value: unknown): value is AttributeValue {
  * is not overwritten. It never throws into the tracer.
  */
 export class ContextVarSpanProcessor {
-  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
-  readonly #keys: ReadonlyArray<string>;
-  readonly #reporter = new OnceReporter('otel-contextvars ContextVarSpanProcessor');
+  // A copy of an array: mutating the var's array later must not change a recorded span.
+  readonly #recorder: VarRecorder;
 
   /**
    * @param options `{ vars, attributePrefix? }`.
@@ -59,9 +53,8 @@ export class ContextVarSpanProcessor {
    * `attributePrefix` is not a string.
    */
   constructor(options: ContextVarSpanProcessorOptions) {
-    const { vars, keys } = readVarAttributeOptions('ContextVarSpanProcessor', options);
-    this.#vars = vars;
-    this.#keys = keys;
+    this.#recorder = new VarRecorder('ContextVarSpanProcessor', options, 'span attribute', isAttributeValue,
+      (value) => (Array.isArray(value) ? value.slice() : value));
   }
 
   /**
@@ -69,24 +62,7 @@ export class ContextVarSpanProcessor {
    * `span`. Called by the SDK; never throws.
    */
   onStart(span: AttributeSettable, parentContext: OtelContext): void {
-    checkSplitFromTelemetry();
-    for (let i = 0; i < this.#vars.length; i++) {
-      const v = this.#vars[i]!;
-      try {
-        const value = v.getIn(parentContext, UNBOUND);
-        if (value === UNBOUND) continue;
-        const key = this.#keys[i]!;
-        if (!isAttributeValue(value)) {
-          this.#reporter.report(v.name, `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid span attribute value`);
-          continue;
-        }
-        if (span.attributes !== undefined && Object.hasOwn(span.attributes, key)) continue;
-        // A copy: mutating the var's array later must not change a recorded span.
-        span.setAttribute(key, Array.isArray(value) ? (value.slice() as AttributeValue) : value);
-      } catch (error) {
-        this.#reporter.report(v.name, `could not record ${reprValue(v.name)}: ${errorText(error)}`);
-      }
-    }
+    this.#recorder.record(parentContext, span);
   }
 
   /** Nothing to do when a span ends. */

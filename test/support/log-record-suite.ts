@@ -1,10 +1,11 @@
 // The behaviours of ContextVarLogRecordProcessor, run against a real LoggerProvider and
 // InMemoryLogRecordExporter of each OpenTelemetry JS line: test/otel-log-record-processor.test.ts
 // passes sdk-logs 0.2xx (2.x line), test/otel3/log-record-processor.test.ts sdk-logs 3.x.
-import { ROOT_CONTEXT, context, diag, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, trace } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { Context, ContextVar, ContextVarLogRecordProcessor, ContextVarsContextManager } from '../../src/index';
+import { Context, ContextVar, ContextVarLogRecordProcessor } from '../../src/index';
 import { recordingDiag } from './diag';
+import { withGlobalManager } from './global-manager';
 
 interface FinishedRecord {
   readonly attributes: Record<string, unknown>;
@@ -56,15 +57,7 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
     return { logger: provider.getLogger('log-record-processor-test'), records: () => exporter.getFinishedLogRecords() };
   }
 
-  beforeAll(() => {
-    context.setGlobalContextManager(new ContextVarsContextManager());
-  });
-  afterAll(() => {
-    context.disable();
-  });
-  afterEach(() => {
-    diag.disable();
-  });
+  withGlobalManager();
 
   test('vars bound where the record is emitted become attributes under the default prefix contextvar.', async () => {
     const { logger, records } = setup({ vars: [tenant, attempt] });
