@@ -103,7 +103,7 @@ test('limits are W3CBaggagePropagator\'s: 180 entries, 4096 characters an entry,
   expect(tenant.getIn(extract(ours(), { baggage: `tenant=${'x'.repeat(4100)},note=short` }), 'dropped')).toBe('dropped');
   const big = tenant.setIn(ROOT_CONTEXT, 'y'.repeat(5000));
   expect(inject(ours(), note.setIn(big, 'fits'))).toEqual({ baggage: 'note=fits' });
-  expect(lines.filter((l) => l.includes("skipped \"tenant\": W3C baggage allows 4096"))).toHaveLength(1);
+  expect(lines.filter((l) => l.includes("skipped 'tenant': W3C baggage allows 4096"))).toHaveLength(1);
   let full = ROOT_CONTEXT;
   full = propagation.setBaggage(full, propagation.createBaggage(Object.fromEntries(
     Array.from({ length: 200 }, (_, i) => [`k${i}`, { value: 'v'.repeat(30) }]))));
@@ -111,6 +111,12 @@ test('limits are W3CBaggagePropagator\'s: 180 entries, 4096 characters an entry,
   expect(header.length).toBeLessThanOrEqual(8192);
   expect(header.startsWith('tenant=first,')).toBe(true);
   expect(header).toBe(inject(stock, full)['baggage']!.replace(/^/, 'tenant=first,').slice(0, header.length));
+});
+
+test('a value with a lone surrogate is skipped and reported, the others still sent', () => {
+  const lines = recordingDiag();
+  expect(inject(ours(), note.setIn(tenant.setIn(ROOT_CONTEXT, 'bad \uD800'), 'fine'))).toEqual({ baggage: 'note=fine' });
+  expect(lines.filter((l) => l.includes("skipped 'tenant': its text has a lone surrogate"))).toHaveLength(1);
 });
 
 test('nothing is written under suppressTracing, as W3CBaggagePropagator does', () => {

@@ -1,7 +1,10 @@
 import { baggageEntryMetadataFromString, propagation } from '@opentelemetry/api';
 import type { BaggageEntry, Context as OtelContext, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
 import { UNBOUND } from './var-shape';
+import { percentDecode, percentPair } from './wire-format';
+import type { VarText, WireFormat } from './wire-format';
 
 /** The W3C Baggage header (https://www.w3.org/TR/baggage/). */
 export const BAGGAGE_HEADER = 'baggage';
@@ -22,21 +25,9 @@ export function isBaggageKey(name: string): boolean {
   return TOKEN.test(name);
 }
 
-/** What the baggage format needs of the propagator: per-var codecs and its once-only reporter. */
-export interface VarText {
-  /** The var's value as text (codec or string), or undefined when it cannot be sent (reported). */
-  textOf(v: ContextVar<unknown>, value: unknown): string | undefined;
-  /** The var's value from text (codec or string), or UNBOUND when it is refused (reported). */
-  valueOf(v: ContextVar<unknown>, text: string): unknown;
-  report(key: string, message: string): void;
-}
-
 function pair(key: string, value: string, metadata?: string): string | undefined {
-  try {
-    return `${encodeURIComponent(key)}=${encodeURIComponent(value)}${metadata ? `;${metadata}` : ''}`;
-  } catch {
-    return undefined; // a lone surrogate has no UTF-8 form to send
-  }
+  const entry = percentPair(key, value);
+  return entry !== undefined && metadata ? `${entry};${metadata}` : entry;
 }
 
 /**
@@ -45,16 +36,17 @@ function pair(key: string, value: string, metadata?: string): string | undefined
  * (value percent-encoded with encodeURIComponent, metadata after `;`). A bound var replaces a
  * Baggage entry of the same key. Entries past the limits are left out, the vars' reported once.
  */
-export function injectBaggage(context: OtelContext, carrier: unknown, setter: TextMapSetter,
+function injectBaggage(context: OtelContext, carrier: unknown, setter: TextMapSetter,
   vars: ReadonlyArray<ContextVar<unknown>>, io: VarText): void {
   if (context.getValue(SUPPRESS_TRACING_KEY) === true) return;
   const entries: string[] = [];
   const written = new Set<string>();
   let length = 0;
   const add = (key: string, entry: string | undefined, isVar: boolean): void => {
+    // undefined: an entry of the context's Baggage with a lone surrogate, left out as unsendable.
     const added = (entries.length > 0 ? 1 : 0) + (entry?.length ?? 0);
     if (entry === undefined || entry.length > MAX_ENTRY_LENGTH || entries.length >= MAX_ENTRIES || length + added > MAX_TOTAL_LENGTH) {
-      if (isVar) io.report(`size:${key}`, `skipped ${JSON.stringify(key)}: W3C baggage allows ${MAX_ENTRY_LENGTH} characters an entry, ${MAX_TOTAL_LENGTH} a header and ${MAX_ENTRIES} entries`);
+      if (isVar) io.report(`size:${key}`, `skipped ${reprValue(key)}: W3C baggage allows ${MAX_ENTRY_LENGTH} characters an entry, ${MAX_TOTAL_LENGTH} a header and ${MAX_ENTRIES} entries`);
       return;
     }
     entries.push(entry);
@@ -68,20 +60,15 @@ export function injectBaggage(context: OtelContext, carrier: unknown, setter: Te
     const text = io.textOf(v, value);
     // An unchanged value keeps the properties its entry arrived with.
     const received = baggage?.getEntry(v.name);
-    if (text !== undefined) add(v.name, pair(v.name, text, received?.value === text ? received.metadata?.toString() : undefined), true);
+    if (text === undefined) continue;
+    const entry = pair(v.name, text, received?.value === text ? received.metadata?.toString() : undefined);
+    if (entry === undefined) io.report(`surrogate:${v.name}`, `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`);
+    else add(v.name, entry, true);
   }
   for (const [key, entry] of baggage?.getAllEntries() ?? []) {
     if (!written.has(key)) add(key, pair(key, entry.value, entry.metadata?.toString()), false);
   }
   if (entries.length > 0) setter.set(carrier, BAGGAGE_HEADER, entries.join(','));
-}
-
-function decode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function readHeader(value: unknown, io: VarText): string | undefined {
@@ -103,7 +90,7 @@ function readHeader(value: unknown, io: VarText): string | undefined {
  * Baggage in the context (replacing any, as that propagator does) and binds each listed var found
  * among the entries, through its codec. Returns `context` itself when nothing is usable.
  */
-export function extractBaggage(context: OtelContext, carrier: unknown, getter: TextMapGetter,
+function extractBaggage(context: OtelContext, carrier: unknown, getter: TextMapGetter,
   byName: ReadonlyMap<string, ContextVar<unknown>>, io: VarText): OtelContext {
   const text = readHeader(getter.get(carrier, BAGGAGE_HEADER), io);
   if (text === undefined) return context;
@@ -114,8 +101,8 @@ export function extractBaggage(context: OtelContext, carrier: unknown, getter: T
     const [keyValue = '', ...properties] = member.split(';');
     const eq = keyValue.indexOf('=');
     if (eq <= 0) continue;
-    const key = decode(keyValue.slice(0, eq).trim());
-    const value = decode(keyValue.slice(eq + 1).trim());
+    const key = percentDecode(keyValue.slice(0, eq).trim());
+    const value = percentDecode(keyValue.slice(eq + 1).trim());
     // Empty keys and values are skipped, as W3CBaggagePropagator skips them.
     if (!key || !value) continue;
     const entry: BaggageEntry = { value };
@@ -132,4 +119,26 @@ export function extractBaggage(context: OtelContext, carrier: unknown, getter: T
     if (value !== UNBOUND) ctx = v.setIn(ctx, value);
   }
   return ctx;
+}
+
+/** ContextVarPropagator's format 'baggage': the W3C `baggage` header, read and written as above. */
+export class BaggageFormat implements WireFormat {
+  readonly field = BAGGAGE_HEADER;
+  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
+  readonly #byName: ReadonlyMap<string, ContextVar<unknown>>;
+  readonly #io: VarText;
+
+  constructor(vars: ReadonlyArray<ContextVar<unknown>>, byName: ReadonlyMap<string, ContextVar<unknown>>, io: VarText) {
+    this.#vars = vars;
+    this.#byName = byName;
+    this.#io = io;
+  }
+
+  inject(context: OtelContext, carrier: unknown, setter: TextMapSetter): void {
+    injectBaggage(context, carrier, setter, this.#vars, this.#io);
+  }
+
+  extract(context: OtelContext, carrier: unknown, getter: TextMapGetter): OtelContext {
+    return extractBaggage(context, carrier, getter, this.#byName, this.#io);
+  }
 }
