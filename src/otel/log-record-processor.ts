@@ -59,7 +59,7 @@ function isLogAttributeValue(value: unknown, path: Set<object> = new Set()): boo
  * equivalent is a `logging.Filter` reading `ContextVar.get()` under OpenTelemetry's LoggingHandler.
  *
  * Register it before the exporting processor:
- * `new LoggerProvider({ processors: [new ContextVarLogRecordProcessor({ vars }), new SimpleLogRecordProcessor(exporter)] })`
+ * `new LoggerProvider({ processors: [new ContextVarLogRecordProcessor({ vars }), new SimpleLogRecordProcessor({ exporter })] })`
  * or `new NodeSDK({ logRecordProcessors: [...] })`. It needs no SDK at run time. Values the logs
  * SDK would refuse are skipped and reported once per var through `diag`; an attribute the record
  * already has is not overwritten. It never throws into the logger.

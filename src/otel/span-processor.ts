@@ -37,7 +37,8 @@ function isAttributeValue(value: unknown): value is AttributeValue {
  * of auto-instrumentation. The OpenTelemetry counterpart is a baggage span processor; Python's
  * equivalent is an `opentelemetry.sdk.trace.SpanProcessor` that reads `ContextVar.get()`.
  *
- * Register it with `new BasicTracerProvider({ spanProcessors: [...] })`, a NodeTracerProvider or
+ * Register it with `new TracerProvider({ spanProcessors: [...] })` (3.x; BasicTracerProvider or
+ * NodeTracerProvider in 2.x) or
  * `new NodeSDK({ spanProcessors: [...] })`, before the exporting processor. It needs no SDK at
  * run time. Values that are not valid attribute values (objects, mixed arrays, null, undefined,
  * bigint) are skipped and reported once per var through `diag`; an attribute given to `startSpan`
