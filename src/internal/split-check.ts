@@ -1,5 +1,4 @@
 import { diag } from '@opentelemetry/api';
-import { engine } from './engine';
 import { shared } from './shared';
 
 /** Set on every ContextVarsContextManager, whichever copy of the package made it. */
@@ -12,7 +11,10 @@ const CHECK_EVERY = 4096;
 /** The code of the one visible warning, for `process.on('warning')` filters and --disable-warning. */
 export const SPLIT_WARNING_CODE = 'OTEL_CONTEXTVARS_SPLIT';
 
-/** The visible half of the report; the diag half keeps its state in the engine. */
+// Per process, not per copy: one look every CHECK_EVERY sets, one diag warning in all (the same
+// shared part as before the visible warning existed, so older copies share it too).
+const state = shared('split-check', () => ({ countdown: 1, warned: false }));
+// The visible warning: its own countdown (for the processors) and its own once.
 const visible = shared('split-warning', () => ({ checkIn: 1, warned: false }));
 
 interface ApiGlobals {
@@ -57,9 +59,9 @@ const FIX =
  * with spans.
  */
 export function checkSplit(): void {
-  if (--engine.splitCheckIn > 0) return;
-  engine.splitCheckIn = CHECK_EVERY;
-  if (engine.splitWarned && visible.warned) return;
+  if (--state.countdown > 0) return;
+  state.countdown = CHECK_EVERY;
+  if (state.warned && visible.warned) return;
   const manager = foreignManager();
   if (manager === undefined) return;
   reportSplit(manager, apiGlobals()?.trace !== undefined);
@@ -82,8 +84,8 @@ function reportSplit(manager: object, withTelemetry: boolean): void {
   const message =
     `otel-contextvars: the global OpenTelemetry context manager is ${managerName(manager)}, ` +
     `so spans and ContextVars live in separate contexts. ${FIX}`;
-  if (!engine.splitWarned) {
-    engine.splitWarned = true;
+  if (!state.warned) {
+    state.warned = true;
     diag.warn(message);
   }
   if (withTelemetry && !visible.warned) {
