@@ -5,7 +5,7 @@ import path from 'node:path';
 export const OTEL3_DIR = path.resolve(__dirname, '../otel3');
 /** Where the 3.x line's `@opentelemetry/api` 1.10 is installed; every module of a 3.x test loads it. */
 export const OTEL3_API = path.join(OTEL3_DIR, 'node_modules/@opentelemetry/api');
-/** What to run to install the 3.x line (CI does it in .ci/otel3.sh). */
+/** What to run to install the 3.x line (CI does it in .ci/otel-lines.sh). */
 export const OTEL3_INSTALL = 'npm ci --prefix test/otel3';
 
 /** Whether this Node.js line can run the 3.x SDK packages, whose engines field asks for >= 22.15. */
