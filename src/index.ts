@@ -13,3 +13,6 @@ export { ContextVarPropagator } from './otel/propagator';
 export type { ContextVarPropagatorOptions, ContextVarCodec } from './otel/propagator';
 export { logFields } from './otel/log-fields';
 export type { LogFieldsOptions } from './otel/log-fields';
+export { ContextVarLogRecordProcessor } from './otel/log-record-processor';
+export type { ContextVarLogRecordProcessorOptions, LogAttributeSettable } from './otel/log-record-processor';
+export { takeOverContextManager } from './otel/take-over';

@@ -3,7 +3,10 @@ import type { Context as OtelContext, TextMapGetter, TextMapPropagator, TextMapS
 import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
 import { OnceReporter, errorText } from './report-once';
+import { BaggageFormat, isBaggageKey } from './baggage-format';
+import { HeaderFormat } from './header-format';
 import { UNBOUND, isContextVar } from './var-shape';
+import type { VarText, WireFormat } from './wire-format';
 
 /**
  * Turns a var's value into header text and back. `decode` receives text from the other side of a
@@ -20,8 +23,14 @@ export interface ContextVarCodec<T> {
 export interface ContextVarPropagatorOptions {
   /** The vars to carry. Their names are the keys on the wire, so they must be distinct. */
   vars: ContextVar<unknown>[];
-  /** The header (carrier key) to use; lowercased. Default `'contextvars'`. */
+  /** The header (carrier key) of format `'header'`; lowercased. Default `'contextvars'`. */
   header?: string;
+  /**
+   * `'header'` (default): the package's own header, which carries any string exactly.
+   * `'baggage'`: standard W3C Baggage entries (key = var name), readable by every OpenTelemetry
+   * SDK; this propagator then replaces W3CBaggagePropagator in a composite.
+   */
+  format?: 'header' | 'baggage';
   /**
    * A codec per var name, for values that are not strings. A var without a codec carries strings
    * only: the receiver, not the sender, decides what type a value gets.
@@ -31,10 +40,6 @@ export interface ContextVarPropagatorOptions {
 
 /** Default carrier key: our own header, so the W3C `traceparent` and `baggage` stay untouched. */
 const DEFAULT_HEADER = 'contextvars';
-// Bounds on what extract will look at, and what inject will write (so it never writes a header
-// the other side refuses). The same order as W3C baggage's limits (8192 bytes, 180 entries).
-const MAX_HEADER_LENGTH = 8192;
-const MAX_ENTRIES = 64;
 // An HTTP header name is an RFC 9110 token; lowercase, since HTTP/2 and Node lowercase names.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const RESERVED_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
@@ -52,6 +57,14 @@ function isCodec(c: unknown): c is ContextVarCodec<unknown> {
  * The OpenTelemetry counterpart is `W3CBaggagePropagator`; Python has none (contextvars stop at
  * the process).
  *
+ * With `format: 'baggage'` the vars travel as W3C Baggage entries instead, so services in any
+ * language read them as baggage: inject writes the context's Baggage plus the listed vars,
+ * extract sets the Baggage as W3CBaggagePropagator does and binds the listed vars found in it.
+ * Use it in place of W3CBaggagePropagator (both write the one `baggage` header). Var names must
+ * be W3C baggage keys (tokens); limits are that propagator's (180 entries, 4096 characters an
+ * entry, 8192 a header). A `+` is read as a plus, as W3C says: a space that passed through
+ * OpenTelemetry Python (which writes it as `+`) arrives as `+` unless the var's codec maps it back.
+ *
  * Security: whatever you list here leaves the process, in clear text, to every service the call
  * reaches (and their logs and proxies). Do not propagate secrets, tokens or personal data. On the
  * receiving side every value is attacker-controlled input: validate it before you trust it (a
@@ -62,37 +75,45 @@ function isCodec(c: unknown): c is ContextVarCodec<unknown> {
  * a cost bounded by those limits; unknown names are ignored; of repeated names the first wins.
  */
 export class ContextVarPropagator implements TextMapPropagator {
-  readonly #header: string;
-  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
-  readonly #byName: Map<string, ContextVar<unknown>>;
+  readonly #format: WireFormat;
   readonly #codecs: Map<string, ContextVarCodec<unknown>>;
   // Once per kind and var: inbound traffic must not be able to flood the diag logger.
   readonly #reporter = new OnceReporter('otel-contextvars ContextVarPropagator');
 
   /**
-   * @param options `{ vars, header?, codecs? }`.
+   * @param options `{ vars, header?, format?, codecs? }`.
    * @throws TypeError when the options are malformed: not ContextVars, two vars with one name, a
-   * header that is not an HTTP token or is a W3C header, a codec that is not one or names no listed var.
+   * header that is not an HTTP token or is a W3C header, a codec that is not one or names no listed
+   * var, an unknown format, and for format `'baggage'` a header option or a var name that is not a
+   * W3C baggage key.
    */
   constructor(options: ContextVarPropagatorOptions) {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`ContextVarPropagator: an options object was expected, got ${reprValue(options)}`);
     }
-    const { vars, header = DEFAULT_HEADER, codecs = {} } = options;
+    const { vars, header = DEFAULT_HEADER, codecs = {}, format = 'header' } = options;
+    if (format !== 'header' && format !== 'baggage') {
+      throw new TypeError(`ContextVarPropagator: format must be 'header' or 'baggage', got ${reprValue(format)}`);
+    }
+    const baggage = format === 'baggage';
+    if (baggage && options.header !== undefined) {
+      throw new TypeError("ContextVarPropagator: format 'baggage' writes the W3C baggage header; the header option is for format 'header'");
+    }
     if (!Array.isArray(vars)) throw new TypeError(`ContextVarPropagator: vars must be an array of ContextVars, got ${reprValue(vars)}`);
-    this.#byName = new Map();
+    const byName = new Map<string, ContextVar<unknown>>();
     for (const v of vars) {
       if (!isContextVar(v)) throw new TypeError(`ContextVarPropagator: a ContextVar was expected in vars, got ${reprValue(v)}`);
-      if (this.#byName.has(v.name)) throw new TypeError(`ContextVarPropagator: two vars are named ${reprValue(v.name)}; names are the keys on the wire`);
-      this.#byName.set(v.name, v);
+      if (byName.has(v.name)) throw new TypeError(`ContextVarPropagator: two vars are named ${reprValue(v.name)}; names are the keys on the wire`);
+      if (baggage && !isBaggageKey(v.name)) {
+        throw new TypeError(`ContextVarPropagator: ${reprValue(v.name)} is not a W3C baggage key (an HTTP token), so it cannot be a baggage entry's key`);
+      }
+      byName.set(v.name, v);
     }
-    this.#vars = [...vars];
     if (typeof header !== 'string' || !HEADER_NAME.test(header.toLowerCase())) {
       throw new TypeError(`ContextVarPropagator: header must be an HTTP header name, got ${reprValue(header)}`);
     }
-    this.#header = header.toLowerCase();
-    if (RESERVED_HEADERS.has(this.#header)) {
-      throw new TypeError(`ContextVarPropagator: header ${reprValue(this.#header)} belongs to a W3C propagator`);
+    if (!baggage && RESERVED_HEADERS.has(header.toLowerCase())) {
+      throw new TypeError(`ContextVarPropagator: header ${reprValue(header.toLowerCase())} belongs to a W3C propagator`);
     }
     if (typeof codecs !== 'object' || codecs === null) {
       throw new TypeError(`ContextVarPropagator: codecs must be an object keyed by var name, got ${reprValue(codecs)}`);
@@ -100,32 +121,26 @@ export class ContextVarPropagator implements TextMapPropagator {
     this.#codecs = new Map();
     for (const name of Object.keys(codecs)) {
       const codec: unknown = codecs[name];
-      if (!this.#byName.has(name)) throw new TypeError(`ContextVarPropagator: codec for ${reprValue(name)}, which is not in vars`);
+      if (!byName.has(name)) throw new TypeError(`ContextVarPropagator: codec for ${reprValue(name)}, which is not in vars`);
       if (!isCodec(codec)) throw new TypeError(`ContextVarPropagator: the codec for ${reprValue(name)} needs encode and decode functions`);
       this.#codecs.set(name, codec);
     }
+    const io: VarText = {
+      textOf: (v, value) => this.#textOf(v, value),
+      valueOf: (v, text) => this.#valueOf(v, text),
+      report: (key, message) => this.#reporter.report(key, message),
+    };
+    this.#format = baggage ? new BaggageFormat([...vars], byName, io) : new HeaderFormat(header.toLowerCase(), [...vars], byName, io);
   }
 
   /**
    * Writes the listed vars bound in `context` into the carrier's header; writes nothing when none
-   * is bound. Never throws.
+   * is bound. Format `'baggage'`: writes the `baggage` header with the context's Baggage entries
+   * and the listed vars. Never throws.
    */
   inject(context: OtelContext, carrier: unknown, setter: TextMapSetter = defaultTextMapSetter): void {
     try {
-      const entries: string[] = [];
-      let length = 0;
-      for (const v of this.#vars) {
-        const entry = this.#encodeEntry(v, v.getIn(context, UNBOUND));
-        if (entry === undefined) continue;
-        const added = (entries.length > 0 ? 1 : 0) + entry.length;
-        if (entries.length >= MAX_ENTRIES || length + added > MAX_HEADER_LENGTH) {
-          this.#reporter.report(`size:${v.name}`, `skipped ${reprValue(v.name)}: the ${this.#header} header would exceed ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
-          continue;
-        }
-        entries.push(entry);
-        length += added;
-      }
-      if (entries.length > 0) setter.set(carrier, this.#header, entries.join(','));
+      this.#format.inject(context, carrier, setter);
     } catch (error) {
       this.#reporter.report('inject', `inject failed and was skipped: ${errorText(error)}`);
     }
@@ -134,44 +149,25 @@ export class ContextVarPropagator implements TextMapPropagator {
   /**
    * Returns `context` with the vars found in the carrier's header bound in it (via `setIn`), so
    * that inside `context.with(extracted, fn)` their `get()` returns the sender's values. Returns
-   * `context` itself when there is nothing usable. Never throws.
+   * `context` itself when there is nothing usable. Format `'baggage'`: also sets the Baggage
+   * found in the header, as W3CBaggagePropagator does. Never throws.
    */
   extract(context: OtelContext, carrier: unknown, getter: TextMapGetter = defaultTextMapGetter): OtelContext {
     try {
-      const text = this.#readHeader(getter.get(carrier, this.#header));
-      if (text === undefined) return context;
-      let ctx = context;
-      const seen = new Set<string>();
-      const entries = text.split(',', MAX_ENTRIES + 1);
-      if (entries.length > MAX_ENTRIES) {
-        this.#oversized();
-        return context;
-      }
-      for (const raw of entries) {
-        const entry = raw.trim();
-        const eq = entry.indexOf('=');
-        if (eq <= 0) continue;
-        const name = decode(entry.slice(0, eq));
-        const v = name === undefined ? undefined : this.#byName.get(name);
-        if (v === undefined || seen.has(v.name)) continue;
-        seen.add(v.name);
-        const value = this.#decodeValue(v, entry.slice(eq + 1));
-        if (value !== UNBOUND) ctx = v.setIn(ctx, value);
-      }
-      return ctx;
+      return this.#format.extract(context, carrier, getter);
     } catch (error) {
       this.#reporter.report('extract', `extract failed and was ignored: ${errorText(error)}`);
       return context;
     }
   }
 
-  /** The one carrier key this propagator reads and writes: `[header]`. */
+  /** The one carrier key this propagator reads and writes: `[header]`, or `['baggage']`. */
   fields(): string[] {
-    return [this.#header];
+    return [this.#format.field];
   }
 
-  #encodeEntry(v: ContextVar<unknown>, value: unknown): string | undefined {
-    if (value === UNBOUND) return undefined;
+  /** The var's value as text, through its codec; undefined (reported once) when it has none. */
+  #textOf(v: ContextVar<unknown>, value: unknown): string | undefined {
     const codec = this.#codecs.get(v.name);
     let text: unknown = value;
     if (codec !== undefined) {
@@ -188,18 +184,11 @@ export class ContextVarPropagator implements TextMapPropagator {
         : `skipped ${reprValue(v.name)}: its codec's encode returned ${typeof text}, not a string`);
       return undefined;
     }
-    try {
-      return `${encodeURIComponent(v.name)}=${encodeURIComponent(text)}`;
-    } catch {
-      // encodeURIComponent refuses lone surrogates: such a string has no UTF-8 form to send.
-      this.#reporter.report(`surrogate:${v.name}`, `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`);
-      return undefined;
-    }
+    return text;
   }
 
-  #decodeValue(v: ContextVar<unknown>, encoded: string): unknown {
-    const text = decode(encoded);
-    if (text === undefined) return UNBOUND;
+  /** The var's value from received text, through its codec; UNBOUND (reported once) when refused. */
+  #valueOf(v: ContextVar<unknown>, text: string): unknown {
     const codec = this.#codecs.get(v.name);
     if (codec === undefined) return text;
     try {
@@ -208,34 +197,5 @@ export class ContextVarPropagator implements TextMapPropagator {
       this.#reporter.report(`decode:${v.name}`, `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`);
       return UNBOUND;
     }
-  }
-
-  #readHeader(value: unknown): string | undefined {
-    // Node joins repeated unknown headers with ', ' but other carriers hand over an array:
-    // both are one list of entries. Sizes are checked before any joining or splitting.
-    if (typeof value === 'string') return value.length <= MAX_HEADER_LENGTH ? value : this.#oversized();
-    if (!Array.isArray(value)) return undefined;
-    if (value.length > MAX_ENTRIES) return this.#oversized();
-    let length = 0;
-    for (const part of value) {
-      if (typeof part !== 'string') return undefined;
-      length += part.length + 1;
-      if (length > MAX_HEADER_LENGTH + 1) return this.#oversized();
-    }
-    return value.join(',');
-  }
-
-  #oversized(): undefined {
-    this.#reporter.report('oversized', `ignored an inbound ${this.#header} header over ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
-    return undefined;
-  }
-
-}
-
-function decode(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return undefined;
   }
 }

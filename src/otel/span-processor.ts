@@ -1,16 +1,9 @@
 import type { AttributeValue, Attributes, Context as OtelContext } from '@opentelemetry/api';
-import { reprValue } from '../internal/repr';
-import type { ContextVar } from '../var';
-import { OnceReporter, errorText } from './report-once';
-import { UNBOUND, isContextVar } from './var-shape';
+import type { VarAttributeOptions } from './processor-options';
+import { VarRecorder } from './var-recorder';
 
-/** Options of the ContextVarSpanProcessor constructor. */
-export interface ContextVarSpanProcessorOptions {
-  /** The vars to record on every span whose parent context binds them. */
-  vars: ContextVar<unknown>[];
-  /** Put before each var's name to make the attribute key. Default `'contextvar.'`; `''` for none. */
-  attributePrefix?: string;
-}
+/** Options of the ContextVarSpanProcessor constructor: the vars to record on every span whose parent context binds them. */
+export type ContextVarSpanProcessorOptions = VarAttributeOptions;
 
 /**
  * What the processor needs of a span: the SDK's `Span` has both members. Declared here rather
@@ -22,11 +15,6 @@ export interface AttributeSettable {
   readonly attributes?: Attributes;
 }
 
-/**
- * Default key prefix: a namespace of its own, so a var named like a semantic convention
- * (`http.method`) cannot overwrite what instrumentation records.
- */
-const DEFAULT_PREFIX = 'contextvar.';
 const PRIMITIVE_TYPES = new Set(['string', 'number', 'boolean']);
 
 /** OTel's rule: a string, number or boolean, or an array of one of those types (nulls allowed). */
@@ -49,16 +37,16 @@ function isAttributeValue(value: unknown): value is AttributeValue {
  * of auto-instrumentation. The OpenTelemetry counterpart is a baggage span processor; Python's
  * equivalent is an `opentelemetry.sdk.trace.SpanProcessor` that reads `ContextVar.get()`.
  *
- * Register it with `new BasicTracerProvider({ spanProcessors: [...] })`, a NodeTracerProvider or
+ * Register it with `new TracerProvider({ spanProcessors: [...] })` (3.x; BasicTracerProvider or
+ * NodeTracerProvider in 2.x) or
  * `new NodeSDK({ spanProcessors: [...] })`, before the exporting processor. It needs no SDK at
  * run time. Values that are not valid attribute values (objects, mixed arrays, null, undefined,
  * bigint) are skipped and reported once per var through `diag`; an attribute given to `startSpan`
  * is not overwritten. It never throws into the tracer.
  */
 export class ContextVarSpanProcessor {
-  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
-  readonly #keys: ReadonlyArray<string>;
-  readonly #reporter = new OnceReporter('otel-contextvars ContextVarSpanProcessor');
+  // A copy of an array: mutating the var's array later must not change a recorded span.
+  readonly #recorder: VarRecorder;
 
   /**
    * @param options `{ vars, attributePrefix? }`.
@@ -66,22 +54,8 @@ export class ContextVarSpanProcessor {
    * `attributePrefix` is not a string.
    */
   constructor(options: ContextVarSpanProcessorOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`ContextVarSpanProcessor: an options object was expected, got ${reprValue(options)}`);
-    }
-    const { vars, attributePrefix = DEFAULT_PREFIX } = options;
-    if (!Array.isArray(vars)) throw new TypeError(`ContextVarSpanProcessor: vars must be an array of ContextVars, got ${reprValue(vars)}`);
-    if (typeof attributePrefix !== 'string') {
-      throw new TypeError(`ContextVarSpanProcessor: attributePrefix must be a string, got ${reprValue(attributePrefix)}`);
-    }
-    const names = new Set<string>();
-    for (const v of vars) {
-      if (!isContextVar(v)) throw new TypeError(`ContextVarSpanProcessor: a ContextVar was expected in vars, got ${reprValue(v)}`);
-      if (names.has(v.name)) throw new TypeError(`ContextVarSpanProcessor: two vars are named ${reprValue(v.name)}; they would share one attribute`);
-      names.add(v.name);
-    }
-    this.#vars = [...vars];
-    this.#keys = this.#vars.map((v) => attributePrefix + v.name);
+    this.#recorder = new VarRecorder('ContextVarSpanProcessor', options, 'span attribute', isAttributeValue,
+      (value) => (Array.isArray(value) ? value.slice() : value));
   }
 
   /**
@@ -89,23 +63,7 @@ export class ContextVarSpanProcessor {
    * `span`. Called by the SDK; never throws.
    */
   onStart(span: AttributeSettable, parentContext: OtelContext): void {
-    for (let i = 0; i < this.#vars.length; i++) {
-      const v = this.#vars[i]!;
-      try {
-        const value = v.getIn(parentContext, UNBOUND);
-        if (value === UNBOUND) continue;
-        const key = this.#keys[i]!;
-        if (!isAttributeValue(value)) {
-          this.#reporter.report(v.name, `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid span attribute value`);
-          continue;
-        }
-        if (span.attributes !== undefined && Object.hasOwn(span.attributes, key)) continue;
-        // A copy: mutating the var's array later must not change a recorded span.
-        span.setAttribute(key, Array.isArray(value) ? (value.slice() as AttributeValue) : value);
-      } catch (error) {
-        this.#reporter.report(v.name, `could not record ${reprValue(v.name)}: ${errorText(error)}`);
-      }
-    }
+    this.#recorder.record(parentContext, span);
   }
 
   /** Nothing to do when a span ends. */

@@ -1,0 +1,144 @@
+import { baggageEntryMetadataFromString, propagation } from '@opentelemetry/api';
+import type { BaggageEntry, Context as OtelContext, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+import { reprValue } from '../internal/repr';
+import type { ContextVar } from '../var';
+import { UNBOUND } from './var-shape';
+import { percentDecode, percentPair } from './wire-format';
+import type { VarText, WireFormat } from './wire-format';
+
+/** The W3C Baggage header (https://www.w3.org/TR/baggage/). */
+export const BAGGAGE_HEADER = 'baggage';
+// OpenTelemetry JS's W3CBaggagePropagator limits (its constants.ts), within W3C's minimums:
+// at most 180 entries, 4096 characters an entry and 8192 for the header. Inject never writes
+// more; extract reads no more, so hostile input costs at most that much.
+const MAX_ENTRIES = 180;
+const MAX_ENTRY_LENGTH = 4096;
+const MAX_TOTAL_LENGTH = 8192;
+// @opentelemetry/core's suppressTracing key: createContextKey uses Symbol.for, so it is readable
+// without depending on core. W3CBaggagePropagator writes nothing under it; neither do we.
+const SUPPRESS_TRACING_KEY = Symbol.for('OpenTelemetry SDK Context Key SUPPRESS_TRACING');
+// A W3C baggage key is an RFC 7230 token.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** Whether `name` can be a W3C baggage key as it is (a var's name is its key on the wire). */
+export function isBaggageKey(name: string): boolean {
+  return TOKEN.test(name);
+}
+
+function pair(key: string, value: string, metadata?: string): string | undefined {
+  const entry = percentPair(key, value);
+  return entry !== undefined && metadata ? `${entry};${metadata}` : entry;
+}
+
+/**
+ * Writes the `baggage` header: the listed vars bound in `context` (key = var name, value = the
+ * var's text), then the context's other Baggage entries, as W3CBaggagePropagator writes them
+ * (value percent-encoded with encodeURIComponent, metadata after `;`). A bound var replaces a
+ * Baggage entry of the same key. Entries past the limits are left out, the vars' reported once.
+ */
+function injectBaggage(context: OtelContext, carrier: unknown, setter: TextMapSetter,
+  vars: ReadonlyArray<ContextVar<unknown>>, io: VarText): void {
+  if (context.getValue(SUPPRESS_TRACING_KEY) === true) return;
+  const entries: string[] = [];
+  const written = new Set<string>();
+  let length = 0;
+  const add = (key: string, entry: string | undefined, isVar: boolean): void => {
+    // undefined: an entry of the context's Baggage with a lone surrogate, left out as unsendable.
+    const added = (entries.length > 0 ? 1 : 0) + (entry?.length ?? 0);
+    if (entry === undefined || entry.length > MAX_ENTRY_LENGTH || entries.length >= MAX_ENTRIES || length + added > MAX_TOTAL_LENGTH) {
+      if (isVar) io.report(`size:${key}`, `skipped ${reprValue(key)}: W3C baggage allows ${MAX_ENTRY_LENGTH} characters an entry, ${MAX_TOTAL_LENGTH} a header and ${MAX_ENTRIES} entries`);
+      return;
+    }
+    entries.push(entry);
+    written.add(key);
+    length += added;
+  };
+  const baggage = propagation.getBaggage(context);
+  for (const v of vars) {
+    const value = v.getIn(context, UNBOUND);
+    if (value === UNBOUND) continue;
+    const text = io.textOf(v, value);
+    // An unchanged value keeps the properties its entry arrived with.
+    const received = baggage?.getEntry(v.name);
+    if (text === undefined) continue;
+    const entry = pair(v.name, text, received?.value === text ? received.metadata?.toString() : undefined);
+    if (entry === undefined) io.report(`surrogate:${v.name}`, `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`);
+    else add(v.name, entry, true);
+  }
+  for (const [key, entry] of baggage?.getAllEntries() ?? []) {
+    if (!written.has(key)) add(key, pair(key, entry.value, entry.metadata?.toString()), false);
+  }
+  if (entries.length > 0) setter.set(carrier, BAGGAGE_HEADER, entries.join(','));
+}
+
+function readHeader(value: unknown, io: VarText): string | undefined {
+  // Node joins repeated headers with ', '; other carriers hand over an array: one list either way.
+  const text = Array.isArray(value) ? (value.every((p) => typeof p === 'string') ? value.join(',') : undefined)
+    : typeof value === 'string' ? value : undefined;
+  if (text === undefined || text.length === 0) return undefined;
+  if (text.length > MAX_TOTAL_LENGTH) {
+    io.report('oversized', `ignored an inbound baggage header over ${MAX_TOTAL_LENGTH} characters`);
+    return undefined;
+  }
+  return text;
+}
+
+/**
+ * Reads the `baggage` header as W3CBaggagePropagator does: `key=value` list members, key and
+ * value percent-decoded (`+` stays a plus, as W3C and OpenTelemetry JS read it), properties after
+ * `;` kept as metadata, a repeated key's last value wins, malformed members skipped. Sets the
+ * Baggage in the context (replacing any, as that propagator does) and binds each listed var found
+ * among the entries, through its codec. Returns `context` itself when nothing is usable.
+ */
+function extractBaggage(context: OtelContext, carrier: unknown, getter: TextMapGetter,
+  byName: ReadonlyMap<string, ContextVar<unknown>>, io: VarText): OtelContext {
+  const text = readHeader(getter.get(carrier, BAGGAGE_HEADER), io);
+  if (text === undefined) return context;
+  const entries: Record<string, BaggageEntry> = {};
+  let count = 0;
+  for (const member of text.split(',', MAX_ENTRIES)) {
+    if (member.length > MAX_ENTRY_LENGTH) continue;
+    const [keyValue = '', ...properties] = member.split(';');
+    const eq = keyValue.indexOf('=');
+    if (eq <= 0) continue;
+    const key = percentDecode(keyValue.slice(0, eq).trim());
+    const value = percentDecode(keyValue.slice(eq + 1).trim());
+    // Empty keys and values are skipped, as W3CBaggagePropagator skips them.
+    if (!key || !value) continue;
+    const entry: BaggageEntry = { value };
+    if (properties.length > 0) entry.metadata = baggageEntryMetadataFromString(properties.join(';'));
+    // defineProperty: a key named '__proto__' is an entry like any other.
+    Object.defineProperty(entries, key, { value: entry, enumerable: true, writable: true, configurable: true });
+    count++;
+  }
+  if (count === 0) return context;
+  let ctx = propagation.setBaggage(context, propagation.createBaggage(entries));
+  for (const [name, v] of byName) {
+    if (!Object.hasOwn(entries, name)) continue;
+    const value = io.valueOf(v, entries[name]!.value);
+    if (value !== UNBOUND) ctx = v.setIn(ctx, value);
+  }
+  return ctx;
+}
+
+/** ContextVarPropagator's format 'baggage': the W3C `baggage` header, read and written as above. */
+export class BaggageFormat implements WireFormat {
+  readonly field = BAGGAGE_HEADER;
+  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
+  readonly #byName: ReadonlyMap<string, ContextVar<unknown>>;
+  readonly #io: VarText;
+
+  constructor(vars: ReadonlyArray<ContextVar<unknown>>, byName: ReadonlyMap<string, ContextVar<unknown>>, io: VarText) {
+    this.#vars = vars;
+    this.#byName = byName;
+    this.#io = io;
+  }
+
+  inject(context: OtelContext, carrier: unknown, setter: TextMapSetter): void {
+    injectBaggage(context, carrier, setter, this.#vars, this.#io);
+  }
+
+  extract(context: OtelContext, carrier: unknown, getter: TextMapGetter): OtelContext {
+    return extractBaggage(context, carrier, getter, this.#byName, this.#io);
+  }
+}

@@ -1,0 +1,100 @@
+import { context as otelContext } from '@opentelemetry/api';
+import type { Context as OtelContext } from '@opentelemetry/api';
+import type { VarAttributeOptions } from './processor-options';
+import { errorText } from './report-once';
+import { VarRecorder } from './var-recorder';
+
+/** Options of the ContextVarLogRecordProcessor constructor: the vars to record on every log record whose context binds them. */
+export type ContextVarLogRecordProcessorOptions = VarAttributeOptions;
+
+/**
+ * What the processor needs of a log record: the logs SDK's `ReadWriteLogRecord` (sdk-logs 3.x,
+ * and 0.2xx of the 2.x line) has both members. Declared here rather than imported, so neither this
+ * package nor its types depend on `@opentelemetry/sdk-logs`; the class still satisfies the SDK's
+ * `LogRecordProcessor` interface structurally.
+ */
+export interface LogAttributeSettable {
+  setAttribute(key: string, value?: unknown): unknown;
+  readonly attributes?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A log attribute value as the OpenTelemetry logs data model defines `AnyValue`, and as both
+ * logs SDK lines check it (core's `isAnyValue` in 3.x, sdk-logs' `isLogAttributeValue` in
+ * 0.2xx): a string, number, boolean, null or Uint8Array, or an array or plain object of such
+ * values, without cycles. Wider than a span attribute (mixed arrays, maps, bytes, null). A
+ * top-level undefined is not a value (3.x drops it); bigint, symbols, functions and class
+ * instances (Date, Map, Error) are refused by both SDKs, so they are skipped here first.
+ */
+function isLogAttributeValue(value: unknown, path: Set<object> = new Set()): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return true;
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (value === null || value instanceof Uint8Array) return true;
+  if (path.has(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
+  path.add(value);
+  try {
+    const items: unknown[] = Array.isArray(value) ? value : Object.values(value);
+    return items.every((item) => item === undefined || isLogAttributeValue(item, path));
+  } finally {
+    path.delete(value);
+  }
+}
+
+/**
+ * An OpenTelemetry `LogRecordProcessor` (`@opentelemetry/sdk-logs`) that records ContextVars on
+ * log records: each listed var bound in the record's context becomes an attribute
+ * `prefix + var.name` (default prefix `contextvar.`, as ContextVarSpanProcessor's). Logs sent
+ * through OpenTelemetry (the pino and winston instrumentations' log sending, or
+ * `logs.getLogger(...).emit`) then carry the request's vars next to its trace ids. Python's
+ * equivalent is a `logging.Filter` reading `ContextVar.get()` under OpenTelemetry's LoggingHandler.
+ *
+ * Register it before the exporting processor:
+ * `new LoggerProvider({ processors: [new ContextVarLogRecordProcessor({ vars }), new SimpleLogRecordProcessor({ exporter })] })`
+ * or `new NodeSDK({ logRecordProcessors: [...] })`. It needs no SDK at run time. Values the logs
+ * SDK would refuse are skipped and reported once per var through `diag`; an attribute the record
+ * already has is not overwritten. It never throws into the logger.
+ */
+export class ContextVarLogRecordProcessor {
+  // No copy: the logs SDK copies arrays and maps as it stores them (both lines).
+  readonly #recorder: VarRecorder;
+
+  /**
+   * @param options `{ vars, attributePrefix? }`.
+   * @throws TypeError when `vars` is not an array of ContextVars (two with one name included) or
+   * `attributePrefix` is not a string.
+   */
+  constructor(options: ContextVarLogRecordProcessorOptions) {
+    this.#recorder = new VarRecorder('ContextVarLogRecordProcessor', options, 'log attribute', isLogAttributeValue, (value) => value);
+  }
+
+  /**
+   * Copies the listed vars bound in `context` (the record's context, which the SDK passes; the
+   * active one when it does not) onto `logRecord`. Called by the SDK; never throws.
+   */
+  onEmit(logRecord: LogAttributeSettable, context?: OtelContext): void {
+    let ctx: OtelContext;
+    try {
+      ctx = context ?? otelContext.active();
+    } catch (error) {
+      this.#recorder.report('context', `could not read the active context: ${errorText(error)}`);
+      return;
+    }
+    this.#recorder.record(ctx, logRecord);
+  }
+
+  /** Nothing to release. */
+  async shutdown(): Promise<void> {}
+
+  /** Nothing is buffered. */
+  async forceFlush(): Promise<void> {}
+}

@@ -1,0 +1,71 @@
+import type { Context as OtelContext } from '@opentelemetry/api';
+import { checkSplitFromTelemetry } from '../internal/split-check';
+import { reprValue } from '../internal/repr';
+import type { ContextVar } from '../var';
+import { readVarAttributeOptions } from './processor-options';
+import { OnceReporter, errorText } from './report-once';
+import { UNBOUND } from './var-shape';
+
+/** What a telemetry item needs for the recorder: the SDKs' Span and ReadWriteLogRecord have both. */
+export interface AttributeTarget {
+  setAttribute(key: string, value: never): unknown;
+  readonly attributes?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The shared core of ContextVarSpanProcessor and ContextVarLogRecordProcessor: copies the listed
+ * vars bound in a context onto an item's attributes (`prefix + name`). A var's default is not a
+ * value; an attribute the item already has wins; a value `accepts` refuses is skipped; each
+ * problem is reported once per var through diag, and nothing is thrown.
+ */
+export class VarRecorder {
+  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
+  readonly #keys: ReadonlyArray<string>;
+  readonly #reporter: OnceReporter;
+  readonly #what: string;
+  readonly #accepts: (value: unknown) => boolean;
+  readonly #copy: (value: unknown) => unknown;
+
+  /**
+   * @param who the processor's class name, for errors and reports.
+   * @param options its `{ vars, attributePrefix? }` (checked: TypeError when malformed).
+   * @param what the kind of attribute, in reports (`'span attribute'`).
+   * @param accepts whether the SDK takes a value as that kind of attribute.
+   * @param copy what to store for an accepted value (a copy where the SDK keeps the reference).
+   */
+  constructor(who: string, options: unknown, what: string, accepts: (value: unknown) => boolean, copy: (value: unknown) => unknown) {
+    const { vars, keys } = readVarAttributeOptions(who, options);
+    this.#vars = vars;
+    this.#keys = keys;
+    this.#reporter = new OnceReporter(`otel-contextvars ${who}`);
+    this.#what = what;
+    this.#accepts = accepts;
+    this.#copy = copy;
+  }
+
+  /** Records the listed vars bound in `ctx` on `target`. Never throws. */
+  record(ctx: OtelContext, target: AttributeTarget): void {
+    checkSplitFromTelemetry();
+    for (let i = 0; i < this.#vars.length; i++) {
+      const v = this.#vars[i]!;
+      try {
+        const value = v.getIn(ctx, UNBOUND);
+        if (value === UNBOUND) continue;
+        const key = this.#keys[i]!;
+        if (!this.#accepts(value)) {
+          this.#reporter.report(v.name, `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid ${this.#what} value`);
+          continue;
+        }
+        if (target.attributes !== undefined && Object.hasOwn(target.attributes, key)) continue;
+        target.setAttribute(key, this.#copy(value) as never);
+      } catch (error) {
+        this.#reporter.report(v.name, `could not record ${reprValue(v.name)}: ${errorText(error)}`);
+      }
+    }
+  }
+
+  /** Reports `message` once for `key`, under the processor's name. */
+  report(key: string, message: string): void {
+    this.#reporter.report(key, message);
+  }
+}
