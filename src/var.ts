@@ -67,6 +67,11 @@ export class ContextVar<T> {
   readonly #hasDefault: boolean;
   readonly #default: T | undefined;
   #reprId = 0;
+  // The last context read and what it held for this var, as CPython's ContextVar caches its last
+  // lookup (var_cached): contexts never change once made, so the same object means the same
+  // answer, and code reads a var many times per set (every log line of a request).
+  #seenData: OtelContext | undefined = undefined;
+  #seenValue: unknown = NO_VALUE;
 
   /**
    * @param name used in reprs and by integrations (span attribute key, log field, header entry).
@@ -104,7 +109,15 @@ export class ContextVar<T> {
   get(): T;
   get<D>(defaultValue: D): T | D;
   get<D>(defaultValue?: D): T | D {
-    const value = readVarIn(engine.current().data, this.#id);
+    const data = engine.current().data;
+    let value: unknown;
+    if (data === this.#seenData) {
+      value = this.#seenValue;
+    } else {
+      value = readVarIn(data, this.#id);
+      this.#seenData = data;
+      this.#seenValue = value;
+    }
     if (value !== NO_VALUE) return value as T;
     if (arguments.length > 0) return defaultValue as D;
     if (this.#hasDefault) return this.#default as T;
