@@ -1,3 +1,4 @@
+import type { Context as OtelContext } from '@opentelemetry/api';
 import { RuntimeError } from './errors';
 import { registerReaders } from './internal/brand';
 import type { TokenState } from './internal/brand';
@@ -75,6 +76,6 @@ export class Token<T> {
 type Minting = new <T>(mint: symbol, state: TokenState) => Token<T>;
 
 /** @internal Creates a token for `v`'s `set()`; only ContextVar calls it. */
-export function mintToken<T>(v: ContextVar<T>, oldValue: unknown, cell: Cell): Token<T> {
-  return new (Token as unknown as Minting)<T>(MINT, { var: v, oldValue, cell, used: false });
+export function mintToken<T>(v: ContextVar<T>, oldValue: unknown, cell: Cell, before: OtelContext, after: OtelContext): Token<T> {
+  return new (Token as unknown as Minting)<T>(MINT, { var: v, oldValue, cell, before, after, used: false });
 }

@@ -136,7 +136,7 @@ export class ContextVar<T> {
     const old = previousOfLastWrite();
     engine.enter(frame, { cell: frame.cell, data });
     checkSplit();
-    return mintToken(this, old === NO_VALUE ? Token.MISSING : old, frame.cell);
+    return mintToken(this, old === NO_VALUE ? Token.MISSING : old, frame.cell, frame.data, data);
   }
 
   /**
@@ -154,7 +154,12 @@ export class ContextVar<T> {
     const frame = engine.current();
     if (state.cell !== frame.cell) throw new ValueError(`${String(token)} was created in a different Context`);
     const old = state.oldValue;
-    const data = old === Token.MISSING ? removeVarIn(frame.data, this.#id) : writeVarIn(frame.data, this.#id, this, old);
+    // Nothing changed since the set (the usual try/finally or `using`): the context from before
+    // it has exactly the mapping a write of the old value would make, without copying a trie path.
+    let data: OtelContext;
+    if (frame.data === state.after) data = state.before;
+    else if (old === Token.MISSING) data = removeVarIn(frame.data, this.#id);
+    else data = writeVarIn(frame.data, this.#id, this, old);
     engine.enter(frame, { cell: frame.cell, data });
     state.used = true;
   }

@@ -1,14 +1,18 @@
+import type { Context as OtelContext } from '@opentelemetry/api';
 import type { Cell } from './engine/index';
 import { shared } from './shared';
 
 /**
  * What a Token knows, in one record its class keeps in a `#private` field: the var whose `set()`
- * made it, the value before, the cell (Python Context) the set ran in, and whether a reset used it.
+ * made it, the value before, the cell (Python Context) the set ran in, the OTel contexts current
+ * just before and just after the set, and whether a reset used it.
  */
 export interface TokenState {
   readonly var: object;
   readonly oldValue: unknown;
   readonly cell: Cell;
+  readonly before: OtelContext;
+  readonly after: OtelContext;
   used: boolean;
 }
 
