@@ -101,30 +101,34 @@ export function compare(a: Body, b: Body, options: CompareOptions = {}): Compari
   return { a: median(as), b: median(bs), ratio: median(ratios) };
 }
 
-/** Async counterpart of {@link compare} for bodies that must await (fixed `n`, no calibration). */
-export async function compareAsync(
-  a: (n: number) => Promise<unknown>,
-  b: (n: number) => Promise<unknown>,
-  n: number,
+/**
+ * The alternating-rounds core for figures measured elsewhere (child processes, the event loop):
+ * `measureA()` / `measureB()` each resolve with one measurement (ns per op, or requests per
+ * CPU-second); rounds run A-then-B and B-then-A in turn, after `warmup` untimed rounds.
+ */
+export async function alternate(
+  measureA: () => Promise<number>,
+  measureB: () => Promise<number>,
   rounds: number,
+  warmup = 1,
 ): Promise<Comparison> {
-  const timeAsync = async (body: (n: number) => Promise<unknown>): Promise<number> => {
-    const t0 = process.hrtime.bigint();
-    consume(await body(n));
-    return Number(process.hrtime.bigint() - t0) / n;
-  };
-  await timeAsync(a);
-  await timeAsync(b);
+  for (let i = 0; i < warmup; i++) {
+    await measureA();
+    await measureB();
+  }
   const as: number[] = [];
   const bs: number[] = [];
   const ratios: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const first = r % 2 === 0 ? a : b;
-    const second = r % 2 === 0 ? b : a;
-    const t1 = await timeAsync(first);
-    const t2 = await timeAsync(second);
-    const ta = r % 2 === 0 ? t1 : t2;
-    const tb = r % 2 === 0 ? t2 : t1;
+    let ta: number;
+    let tb: number;
+    if (r % 2 === 0) {
+      ta = await measureA();
+      tb = await measureB();
+    } else {
+      tb = await measureB();
+      ta = await measureA();
+    }
     as.push(ta);
     bs.push(tb);
     ratios.push(ta / tb);

@@ -3,7 +3,7 @@
 import * as api from '@opentelemetry/api';
 import * as asyncHooks from '@opentelemetry/context-async-hooks';
 import * as lib from 'otel-contextvars';
-import { serve } from './child';
+import { reply, serve } from './child';
 import type { Side } from './child';
 
 const { ROOT_CONTEXT, context, createContextKey } = api;
@@ -41,4 +41,4 @@ serve(async (msg) => {
   if (s !== n) throw new Error('hops did not run');
   return perHop;
 });
-process.send!('ready');
+reply('ready');

@@ -1,7 +1,7 @@
 // The async-hop figures: 100k `await` hops inside `with`, ours and stock each in its own child,
 // the two children asked in alternating order.
 import { Child } from './child';
-import { median } from './harness';
+import { alternate } from './harness';
 import { ns } from './report';
 import type { Row } from './report';
 
@@ -17,31 +17,15 @@ export async function hopRows(): Promise<Row[]> {
   try {
     for (const kind of ['plain', 'set'] as const) {
       const msg = { kind, n: HOPS };
-      // Warm-up: both reach their optimized tier before timing.
-      for (let i = 0; i < 3; i++) {
-        await oursChild.ask(msg);
-        await stockChild.ask(msg);
-      }
-      const a: number[] = [];
-      const b: number[] = [];
-      const ratios: number[] = [];
-      for (let r = 0; r < ROUNDS; r++) {
-        const first = r % 2 === 0 ? oursChild : stockChild;
-        const second = r % 2 === 0 ? stockChild : oursChild;
-        const t1 = await first.ask<number>(msg);
-        const t2 = await second.ask<number>(msg);
-        const [ta, tb] = r % 2 === 0 ? [t1, t2] : [t2, t1];
-        a.push(ta);
-        b.push(tb);
-        ratios.push(ta / tb);
-      }
+      // Three warm-up rounds: both reach their optimized tier before timing.
+      const c = await alternate(() => oursChild.ask<number>(msg), () => stockChild.ask<number>(msg), ROUNDS, 3);
       rows.push({
         figure: kind === 'plain'
           ? '100k await hops inside with(), per hop'
           : '100k await hops after v.set(x) / after with(active().setValue(k,x)), per hop',
-        ours: ns(median(a)),
-        base: ns(median(b)),
-        ratio: median(ratios),
+        ours: ns(c.a),
+        base: ns(c.b),
+        ratio: c.ratio,
         goal: { op: '<=', value: 1.02 },
       });
     }
