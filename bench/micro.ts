@@ -1,20 +1,25 @@
 // Per-operation figures: with, get, set+reset and how set+reset scales with the number of bound
 // vars. Each side runs in its own child (ops-child.ts) with only its own manager registered; the
-// parent asks the two in alternating rounds and keeps the median of per-round ratios.
+// parent asks the two in alternating rounds and keeps the median of per-round ratios, pooled over
+// several fresh pairs of children.
 // The complexity rows at the end are ours only, measured in this process.
 import * as api from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import * as lib from 'otel-contextvars';
 import { Child } from './child';
-import { alternate, compare } from './harness';
-import type { Comparison } from './harness';
+import type { Side } from './child';
+import { alternate, compare, pool } from './harness';
+import type { Comparison, Rounds } from './harness';
 import type { OpName, OpRequest } from './ops-child';
 import { ns } from './report';
 import type { Goal, Row } from './report';
 
-const ROUNDS = 21;
-const WARMUP = 3;
-/** Target duration of one timed batch, ms. */
+/** Pairs of fresh child processes (one per side) each figure is measured on, pooled. */
+const PAIRS = 3;
+/** Alternating rounds per pair. */
+const ROUNDS = 11;
+const WARMUP = 5;
+/** Target CPU time of one timed batch, ms. */
 const BATCH_MS = 20;
 /** The bound-var counts of the set+reset chart. */
 export const VAR_COUNTS = [1, 10, 100, 1000] as const;
@@ -26,13 +31,27 @@ type Where = OpRequest['where'];
  * calibration only warms up: in a fresh child the loop starts unoptimized, which would size the
  * batches far too small.
  */
-async function compareOp(a: Child, reqA: OpRequest, b: Child, reqB: OpRequest): Promise<Comparison> {
-  await a.ask<number>({ ...reqA, calibrate: BATCH_MS });
-  await b.ask<number>({ ...reqB, calibrate: BATCH_MS });
-  const na = await a.ask<number>({ ...reqA, calibrate: BATCH_MS });
-  const nb = await b.ask<number>({ ...reqB, calibrate: BATCH_MS });
-  const n = Math.min(na, nb);
+async function compareOp(a: Child, reqA: OpRequest, b: Child, reqB: OpRequest): Promise<Rounds> {
+  let n = Infinity;
+  for (let i = 0; i < 2; i++) {
+    n = Math.min(await a.ask<number>({ ...reqA, calibrate: BATCH_MS }), await b.ask<number>({ ...reqB, calibrate: BATCH_MS }));
+  }
   return alternate(() => a.ask<number>({ ...reqA, n }), () => b.ask<number>({ ...reqB, n }), ROUNDS, WARMUP);
+}
+
+/** Runs `measure` on PAIRS fresh pairs of children (sides `sideA`, `sideB`), one pair at a time. */
+async function onPairs(sideA: Side, sideB: Side, measure: (a: Child, b: Child) => Promise<void>): Promise<void> {
+  for (let p = 0; p < PAIRS; p++) {
+    const a = new Child('ops-child.ts', [sideA]);
+    const b = new Child('ops-child.ts', [sideB]);
+    try {
+      await Promise.all([a.next(), b.next()]);
+      await measure(a, b);
+    } finally {
+      a.kill();
+      b.kill();
+    }
+  }
 }
 
 function row(figure: string, c: Comparison, goal: Goal | null): Row {
@@ -72,53 +91,42 @@ export interface MicroResult {
   complexity: Row[];
 }
 
-/**
- * Ours at 1,000 bound vars against ours at 1, each in a fresh child of its own: one process
- * alternating between the two would measure its inline caches turning polymorphic over the two
- * context shapes (about 1.8x here), not what an app with 1,000 vars pays.
- */
-async function flatness(): Promise<Comparison> {
-  const many = new Child('ops-child.ts', ['ours']);
-  const one = new Child('ops-child.ts', ['ours']);
-  try {
-    await Promise.all([many.next(), one.next()]);
-    return await compareOp(many, { op: 'set-reset', where: 'callback', vars: 1000 }, one, { op: 'set-reset', where: 'callback', vars: 1 });
-  } finally {
-    many.kill();
-    one.kill();
-  }
-}
-
 /** Every per-operation figure, in table order. */
 export async function microRows(log: (s: string) => void): Promise<MicroResult> {
-  const ours = new Child('ops-child.ts', ['ours']);
-  const stock = new Child('ops-child.ts', ['stock']);
-  await Promise.all([ours.next(), stock.next()]);
-  try {
-    const both = (op: OpName, where: Where, vars = 1): Promise<Comparison> =>
+  // Per figure, the rounds of each pair of processes, pooled at the end.
+  const results = new Map<string, Rounds[]>();
+  const add = (key: string, r: Rounds): void => void results.set(key, [...(results.get(key) ?? []), r]);
+  const pooled = (key: string): Rounds => pool(results.get(key)!);
+  let pair = 0;
+  await onPairs('ours', 'stock', async (ours, stock) => {
+    pair++;
+    const both = (op: OpName, where: Where, vars = 1): Promise<Rounds> =>
       compareOp(ours, { op, where, vars }, stock, { op, where, vars });
     // Module top level first: a child answers 'top' requests until its first 'callback' one.
-    log('per-operation, module top level');
-    const topLevel: Row[] = [];
-    for (const o of OPS) topLevel.push(row(`${o.figure}, module top level`, await both(o.op, 'top'), null));
-    log('per-operation, in a setImmediate callback');
-    const goals: Row[] = [];
-    for (const o of OPS) goals.push(row(o.figure, await both(o.op, 'callback'), o.goal));
-    log('set+reset against bound vars');
-    const scaling: Row[] = [];
-    const points: ScalingPoint[] = [];
-    for (const vars of VAR_COUNTS) {
-      const c = await both('set-reset', 'callback', vars);
-      points.push({ vars, ours: c.a, stock: c.b, ratio: c.ratio });
-      scaling.push(row(`set+reset, ${vars.toLocaleString('en-US')} var${vars > 1 ? 's' : ''} bound, ours / stock idiom`, c, null));
-    }
-    scaling.push(row('set+reset, 1,000 vars bound / 1 var bound (ours)', await flatness(), { op: '<=', value: 1.5 }));
-    log('complexity (in process)');
-    return { goals, topLevel, scaling, points, complexity: complexityRows() };
-  } finally {
-    ours.kill();
-    stock.kill();
+    log(`per-operation, ours / stock, process pair ${pair} of ${PAIRS}`);
+    for (const o of OPS) add(`top ${o.op}`, await both(o.op, 'top'));
+    for (const o of OPS) add(`callback ${o.op}`, await both(o.op, 'callback'));
+    for (const vars of VAR_COUNTS) add(`vars ${vars}`, await both('set-reset', 'callback', vars));
+  });
+  // Ours at 1,000 bound vars against ours at 1, each in a child of its own: one process
+  // alternating between the two would measure its inline caches turning polymorphic over the
+  // two context shapes, not what an app with 1,000 vars pays.
+  log('set+reset at 1,000 vars / at 1 var, ours');
+  await onPairs('ours', 'ours', async (many, one) => {
+    add('flat', await compareOp(many, { op: 'set-reset', where: 'callback', vars: 1000 }, one, { op: 'set-reset', where: 'callback', vars: 1 }));
+  });
+  const topLevel = OPS.map((o) => row(`${o.figure}, module top level`, pooled(`top ${o.op}`), null));
+  const goals = OPS.map((o) => row(o.figure, pooled(`callback ${o.op}`), o.goal));
+  const points: ScalingPoint[] = [];
+  const scaling: Row[] = [];
+  for (const vars of VAR_COUNTS) {
+    const c = pooled(`vars ${vars}`);
+    points.push({ vars, ours: c.a, stock: c.b, ratio: c.ratio });
+    scaling.push(row(`set+reset, ${vars.toLocaleString('en-US')} var${vars > 1 ? 's' : ''} bound, ours / stock idiom`, c, null));
   }
+  scaling.push(row('set+reset, 1,000 vars bound / 1 var bound (ours)', pooled('flat'), { op: '<=', value: 1.5 }));
+  log('complexity (in process)');
+  return { goals, topLevel, scaling, points, complexity: complexityRows() };
 }
 
 // ---- complexity: ours in two states, in this process -------------------------------------------

@@ -2,7 +2,7 @@
 // in ContextVars) or `stock` (AsyncLocalStorageContextManager registered, values under context
 // keys), the only manager in this process. Each request { op, where, vars, n } times n runs of one
 // operation inside a scope binding `vars` values (ours: `v.run(1, cb)` for one var; stock:
-// `with(ROOT.setValue(k, 1), cb)`) and replies with ns per operation; { op, where, vars,
+// `with(ROOT.setValue(k, 1), cb)`) and replies with CPU ns per operation (see cpuClock); { op, where, vars,
 // calibrate: ms } replies with the n that takes about that long.
 // `where: 'callback'` times it inside a setImmediate callback, where request code runs;
 // `where: 'top'` at this module's top level, as a quick script would (all 'top' requests come
@@ -13,7 +13,7 @@ import * as asyncHooks from '@opentelemetry/context-async-hooks';
 import * as lib from 'otel-contextvars';
 import { readSyncRequest, reply } from './child';
 import type { Side } from './child';
-import { calibrate, timeOnce } from './harness';
+import { calibrate, cpuClock, timeOnce } from './harness';
 
 // The built package (dist/cjs, through the package's self-reference), not src: that is what
 // users run. Imports are copied into constants once so the loops do not pay for tsx's getters.
@@ -142,9 +142,9 @@ function handle(req: OpRequest): number {
   const loop = ops!.loops[req.op];
   if (loop === undefined) throw new Error(`ops-child: unknown op ${String(req.op)}`);
   return ops!.scope(req.vars, () => {
-    if (req.calibrate !== undefined) return calibrate(loop, req.calibrate);
+    if (req.calibrate !== undefined) return calibrate(loop, req.calibrate, cpuClock);
     const n = req.n!;
-    return timeOnce(loop, n) / n;
+    return timeOnce(loop, n, cpuClock) / n;
   });
 }
 
