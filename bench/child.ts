@@ -54,6 +54,32 @@ export class Child {
   }
 }
 
+/**
+ * Runs `measure` on `pairs` fresh pairs of children of `script` (sides `sideA`, `sideB`), one pair
+ * at a time, with the first message of each. Each process settles into its own JIT state and memory layout, so figures pooled over
+ * several pairs vary less from run to run than those of one pair.
+ */
+export async function onPairs(
+  script: string,
+  pairs: number,
+  sideA: Side,
+  sideB: Side,
+  measure: (a: Child, b: Child, readyA: unknown, readyB: unknown) => Promise<void>,
+): Promise<void> {
+  for (let p = 0; p < pairs; p++) {
+    const a = new Child(script, [sideA]);
+    const b = new Child(script, [sideB]);
+    try {
+      // Each child's first message says it is ready (a server's says on which port).
+      const [readyA, readyB] = await Promise.all([a.next(), b.next()]);
+      await measure(a, b, readyA, readyB);
+    } finally {
+      a.kill();
+      b.kill();
+    }
+  }
+}
+
 /** Child side: sends one reply line to the parent. */
 export function reply(msg: unknown): void {
   writeSync(1, `${JSON.stringify(msg)}\n`);

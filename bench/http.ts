@@ -1,11 +1,13 @@
 // The HTTP figures: requests answered per second of server CPU, ours against the stock manager's
 // idiom. Each server runs in its own child, so its process.cpuUsage() counts only the server's
 // work; the load comes from this process through autocannon (50 keep-alive connections on
-// 127.0.0.1, for a fixed duration per round). The two servers are loaded in alternating rounds.
+// 127.0.0.1, for a fixed duration per round). The two servers are loaded in alternating rounds,
+// on two fresh pairs of server processes, pooled.
 import autocannon from 'autocannon';
-import { Child } from './child';
-import type { Side } from './child';
-import { alternate } from './harness';
+import { onPairs } from './child';
+import type { Child, Side } from './child';
+import { alternate, pool } from './harness';
+import type { Rounds } from './harness';
 import type { Row } from './report';
 
 const CONNECTIONS = 50;
@@ -15,6 +17,8 @@ interface ServerFigure {
   figure: string;
   script: string;
   seconds: number;
+  /** Fresh pairs of server processes, and timed rounds on each (after one untimed round each). */
+  pairs: number;
   rounds: number;
   /** The body every answer must have (checked once per server before timing). */
   expect: string;
@@ -25,7 +29,8 @@ const PLAIN: ServerFigure = {
   figure: `HTTP (node:http), ${CONNECTIONS} connections, 3 reads + 3 sets + 1 await: requests per server CPU-second`,
   script: 'http-server.ts',
   seconds: 3,
-  rounds: 6,
+  pairs: 2,
+  rounds: 3,
   expect: '6',
 };
 
@@ -35,18 +40,19 @@ const EXPRESS: ServerFigure = {
     'await + child span in handler: requests per server CPU-second',
   script: 'express-server.ts',
   seconds: 5,
-  rounds: 6,
+  pairs: 2,
+  rounds: 3,
   expect: 'tenant-1/7/true',
 };
 
+/** A started server child and the URL it answers on. */
 interface Server {
   child: Child;
   url: string;
 }
 
-async function start(figure: ServerFigure, side: Side): Promise<Server> {
-  const child = new Child(figure.script, [side]);
-  const { port } = await child.next<{ port: number }>();
+async function checked(figure: ServerFigure, side: Side, child: Child, ready: unknown): Promise<Server> {
+  const { port } = ready as { port: number };
   const url = `http://127.0.0.1:${port}/work`;
   const body = await (await fetch(url)).text();
   if (body !== figure.expect) throw new Error(`${figure.script} ${side}: answered ${JSON.stringify(body)}, expected ${figure.expect}`);
@@ -64,25 +70,26 @@ async function round(server: Server, seconds: number): Promise<number> {
   return result['2xx'] / ((after - before) / 1e6);
 }
 
-/** Extra lines a server reports after its load (spans exported, for the express app). */
+/** What each side's servers reported after their load (spans exported, for the express app). */
 export interface ServerNotes {
-  ours: unknown;
-  stock: unknown;
+  ours: unknown[];
+  stock: unknown[];
 }
 
 async function serverRow(figure: ServerFigure): Promise<{ row: Row; notes: ServerNotes }> {
-  const ours = await start(figure, 'ours');
-  const stock = await start(figure, 'stock');
-  try {
+  const all: Rounds[] = [];
+  const notes: ServerNotes = { ours: [], stock: [] };
+  await onPairs(figure.script, figure.pairs, 'ours', 'stock', async (a, b, readyA, readyB) => {
+    const ours = await checked(figure, 'ours', a, readyA);
+    const stock = await checked(figure, 'stock', b, readyB);
     // One untimed round each first (JIT warm-up, connection set-up).
-    const c = await alternate(() => round(ours, figure.seconds), () => round(stock, figure.seconds), figure.rounds);
-    const rps = (x: number): string => `${Math.round(x)} req/cpu-s`;
-    const notes = { ours: await ours.child.ask('stats'), stock: await stock.child.ask('stats') };
-    return { row: { figure: figure.figure, ours: rps(c.a), base: rps(c.b), ratio: c.ratio, goal: { op: '>=', value: 1.0 } }, notes };
-  } finally {
-    ours.child.kill();
-    stock.child.kill();
-  }
+    all.push(await alternate(() => round(ours, figure.seconds), () => round(stock, figure.seconds), figure.rounds));
+    notes.ours.push(await a.ask('stats'));
+    notes.stock.push(await b.ask('stats'));
+  });
+  const c = pool(all);
+  const rps = (x: number): string => `${Math.round(x)} req/cpu-s`;
+  return { row: { figure: figure.figure, ours: rps(c.a), base: rps(c.b), ratio: c.ratio, goal: { op: '>=', value: 1.0 } }, notes };
 }
 
 /** The node:http row. */

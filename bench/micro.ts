@@ -6,8 +6,8 @@
 import * as api from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import * as lib from 'otel-contextvars';
-import { Child } from './child';
-import type { Side } from './child';
+import { onPairs } from './child';
+import type { Child } from './child';
 import { alternate, compare, pool } from './harness';
 import type { Comparison, Rounds } from './harness';
 import type { OpName, OpRequest } from './ops-child';
@@ -37,21 +37,6 @@ async function compareOp(a: Child, reqA: OpRequest, b: Child, reqB: OpRequest): 
     n = Math.min(await a.ask<number>({ ...reqA, calibrate: BATCH_MS }), await b.ask<number>({ ...reqB, calibrate: BATCH_MS }));
   }
   return alternate(() => a.ask<number>({ ...reqA, n }), () => b.ask<number>({ ...reqB, n }), ROUNDS, WARMUP);
-}
-
-/** Runs `measure` on PAIRS fresh pairs of children (sides `sideA`, `sideB`), one pair at a time. */
-async function onPairs(sideA: Side, sideB: Side, measure: (a: Child, b: Child) => Promise<void>): Promise<void> {
-  for (let p = 0; p < PAIRS; p++) {
-    const a = new Child('ops-child.ts', [sideA]);
-    const b = new Child('ops-child.ts', [sideB]);
-    try {
-      await Promise.all([a.next(), b.next()]);
-      await measure(a, b);
-    } finally {
-      a.kill();
-      b.kill();
-    }
-  }
 }
 
 function row(figure: string, c: Comparison, goal: Goal | null): Row {
@@ -98,7 +83,7 @@ export async function microRows(log: (s: string) => void): Promise<MicroResult> 
   const add = (key: string, r: Rounds): void => void results.set(key, [...(results.get(key) ?? []), r]);
   const pooled = (key: string): Rounds => pool(results.get(key)!);
   let pair = 0;
-  await onPairs('ours', 'stock', async (ours, stock) => {
+  await onPairs('ops-child.ts', PAIRS, 'ours', 'stock', async (ours, stock) => {
     pair++;
     const both = (op: OpName, where: Where, vars = 1): Promise<Rounds> =>
       compareOp(ours, { op, where, vars }, stock, { op, where, vars });
@@ -112,7 +97,7 @@ export async function microRows(log: (s: string) => void): Promise<MicroResult> 
   // alternating between the two would measure its inline caches turning polymorphic over the
   // two context shapes, not what an app with 1,000 vars pays.
   log('set+reset at 1,000 vars / at 1 var, ours');
-  await onPairs('ours', 'ours', async (many, one) => {
+  await onPairs('ops-child.ts', PAIRS, 'ours', 'ours', async (many, one) => {
     add('flat', await compareOp(many, { op: 'set-reset', where: 'callback', vars: 1000 }, one, { op: 'set-reset', where: 'callback', vars: 1 }));
   });
   const topLevel = OPS.map((o) => row(`${o.figure}, module top level`, pooled(`top ${o.op}`), null));
