@@ -28,9 +28,9 @@ interface ServerFigure {
 const PLAIN: ServerFigure = {
   figure: `HTTP (node:http), ${CONNECTIONS} connections, 3 reads + 3 sets + 1 await: requests per server CPU-second`,
   script: 'http-server.ts',
-  seconds: 3,
+  seconds: 2,
   pairs: 2,
-  rounds: 3,
+  rounds: 5,
   expect: '6',
 };
 
@@ -39,9 +39,9 @@ const EXPRESS: ServerFigure = {
   figure: `express 5 + OTel http instrumentation + batch span processor, ${CONNECTIONS} connections, 3 sets in middleware, ` +
     'await + child span in handler: requests per server CPU-second',
   script: 'express-server.ts',
-  seconds: 5,
+  seconds: 3,
   pairs: 2,
-  rounds: 3,
+  rounds: 5,
   expect: 'tenant-1/7/true',
 };
 
