@@ -85,8 +85,8 @@ export function renderChart(data: ChartData): string {
         const cx = x(p.vars);
         const cy = y(p[which]);
         out.push(which === 'ours'
-          ? `<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="4" fill="${color}"><title>Node ${major} ours, ${p.vars} vars: ${p.ours.toFixed(0)} ns</title></circle>`
-          : `<rect x="${(cx - 4).toFixed(1)}" y="${(cy - 4).toFixed(1)}" width="8" height="8" fill="#fff" stroke="${color}" stroke-width="2"><title>Node ${major} stock, ${p.vars} keys: ${p.stock.toFixed(0)} ns</title></rect>`);
+          ? `<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="4" fill="${color}"><title>Node ${major} ours, ${p.vars} var(s): ${p.ours.toFixed(0)} ns</title></circle>`
+          : `<rect x="${(cx - 4).toFixed(1)}" y="${(cy - 4).toFixed(1)}" width="8" height="8" fill="#fff" stroke="${color}" stroke-width="2"><title>Node ${major} stock, ${p.vars} key(s): ${p.stock.toFixed(0)} ns</title></rect>`);
       }
     }
     const ly = M.top + 16 + i * 36;

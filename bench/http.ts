@@ -2,7 +2,7 @@
 // idiom. Each server runs in its own child, so its process.cpuUsage() counts only the server's
 // work; the load comes from this process through autocannon (50 keep-alive connections on
 // 127.0.0.1, for a fixed duration per round). The two servers are loaded in alternating rounds,
-// on two fresh pairs of server processes, pooled.
+// on three fresh pairs of server processes, pooled.
 import autocannon from 'autocannon';
 import { onPairs } from './child';
 import type { Child, Side } from './child';
@@ -29,8 +29,8 @@ const PLAIN: ServerFigure = {
   figure: `HTTP (node:http), ${CONNECTIONS} connections, 3 reads + 3 sets + 1 await: requests per server CPU-second`,
   script: 'http-server.ts',
   seconds: 2,
-  pairs: 2,
-  rounds: 5,
+  pairs: 3,
+  rounds: 4,
   expect: '6',
 };
 
@@ -40,7 +40,7 @@ const EXPRESS: ServerFigure = {
     'await + child span in handler: requests per server CPU-second',
   script: 'express-server.ts',
   seconds: 3,
-  pairs: 2,
+  pairs: 3,
   rounds: 5,
   expect: 'tenant-1/7/true',
 };

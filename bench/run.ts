@@ -59,8 +59,13 @@ async function main(): Promise<void> {
     log('express + OpenTelemetry app under autocannon');
     const express = await expressRows();
     goals.push(...express.rows);
-    const n = (x: unknown): string => JSON.stringify(x);
-    expressNote = `Express app, spans exported (server + child span per request; with the three values): ours ${n(express.notes.ours)}, stock ${n(express.notes.stock)}.`;
+    const total = (notes: unknown[]): string => {
+      const stats = notes as { spans: number; spansWithValues: number }[];
+      const sum = (k: 'spans' | 'spansWithValues'): string => stats.reduce((s, x) => s + x[k], 0).toLocaleString('en-US');
+      return `${sum('spans')} spans exported, ${sum('spansWithValues')} of them with the three values`;
+    };
+    expressNote = `Express app (all rounds, warm-up included; a server span and a child span per request): ` +
+      `ours ${total(express.notes.ours)}; stock ${total(express.notes.stock)}.`;
   }
 
   const cpus = os.cpus();
