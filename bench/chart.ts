@@ -62,7 +62,7 @@ export function renderChart(data: ChartData): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
     `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">v.set + v.reset against the stock idiom, by number of bound vars</text>`,
-    `<text x="${W / 2}" y="38" text-anchor="middle" fill="#555">ns per operation (log), in a setImmediate callback, each side in its own process; lower is better</text>`,
+    `<text x="${W / 2}" y="38" text-anchor="middle" fill="#555">ns per operation (log); one process per side, in a setImmediate callback; lower is better</text>`,
   ];
   for (let d = lo; d <= hi; d++) {
     const v = 10 ** d;
