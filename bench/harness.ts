@@ -13,11 +13,27 @@ export function consume(value: unknown): void {
   sink = value;
 }
 
-/** Wall-clock nanoseconds of one call of `body(n)`. */
-export function timeOnce(body: Body, n: number): number {
-  const t0 = process.hrtime.bigint();
+/** A clock in nanoseconds. */
+export type Clock = () => number;
+
+/** Wall-clock time, ns. */
+export const wallClock: Clock = () => Number(process.hrtime.bigint());
+
+/**
+ * CPU time of this process (user + system, all threads), ns. On a loaded machine a wall-clock
+ * batch also counts the time the process waited for a core; CPU time does not, so children on
+ * the shared 2 cores here are timed with it. (Linux adds it up per scheduling slice, not per tick.)
+ */
+export const cpuClock: Clock = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+};
+
+/** Nanoseconds of one call of `body(n)` on `clock` (wall clock by default). */
+export function timeOnce(body: Body, n: number, clock: Clock = wallClock): number {
+  const t0 = clock();
   consume(body(n));
-  return Number(process.hrtime.bigint() - t0);
+  return clock() - t0;
 }
 
 /** The middle value (mean of the two middle values for an even count). */
@@ -28,10 +44,10 @@ export function median(xs: readonly number[]): number {
 }
 
 /** Iterations of `body` that take about `targetMs`, found by doubling (this also warms it up). */
-export function calibrate(body: Body, targetMs: number): number {
+export function calibrate(body: Body, targetMs: number, clock: Clock = wallClock): number {
   let n = 16;
   for (;;) {
-    const ns = timeOnce(body, n);
+    const ns = timeOnce(body, n, clock);
     if (ns >= targetMs * 1e6 || n >= 1 << 26) return Math.max(1, Math.round((n * targetMs * 1e6) / Math.max(ns, 1)));
     n *= 2;
   }
@@ -101,33 +117,56 @@ export function compare(a: Body, b: Body, options: CompareOptions = {}): Compari
   return { a: median(as), b: median(bs), ratio: median(ratios) };
 }
 
-/** Async counterpart of {@link compare} for bodies that must await (fixed `n`, no calibration). */
-export async function compareAsync(
-  a: (n: number) => Promise<unknown>,
-  b: (n: number) => Promise<unknown>,
-  n: number,
+/** A {@link Comparison} that keeps its per-round figures, so several can be pooled. */
+export interface Rounds extends Comparison {
+  as: number[];
+  bs: number[];
+  ratios: number[];
+}
+
+/**
+ * One comparison from the rounds of several (e.g. several pairs of child processes): medians of
+ * all their rounds together. Each process settles into its own JIT and memory layout, so one pair
+ * of processes alone can sit 1.5x apart from the next pair; pooling pairs evens that out.
+ */
+export function pool(list: readonly Rounds[]): Rounds {
+  const as = list.flatMap((r) => r.as);
+  const bs = list.flatMap((r) => r.bs);
+  const ratios = list.flatMap((r) => r.ratios);
+  return { a: median(as), b: median(bs), ratio: median(ratios), as, bs, ratios };
+}
+
+/**
+ * The alternating-rounds core for figures measured elsewhere (child processes, the event loop):
+ * `measureA()` / `measureB()` each resolve with one measurement (ns per op, or requests per
+ * CPU-second); rounds run A-then-B and B-then-A in turn, after `warmup` untimed rounds.
+ */
+export async function alternate(
+  measureA: () => Promise<number>,
+  measureB: () => Promise<number>,
   rounds: number,
-): Promise<Comparison> {
-  const timeAsync = async (body: (n: number) => Promise<unknown>): Promise<number> => {
-    const t0 = process.hrtime.bigint();
-    consume(await body(n));
-    return Number(process.hrtime.bigint() - t0) / n;
-  };
-  await timeAsync(a);
-  await timeAsync(b);
+  warmup = 1,
+): Promise<Rounds> {
+  for (let i = 0; i < warmup; i++) {
+    await measureA();
+    await measureB();
+  }
   const as: number[] = [];
   const bs: number[] = [];
   const ratios: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const first = r % 2 === 0 ? a : b;
-    const second = r % 2 === 0 ? b : a;
-    const t1 = await timeAsync(first);
-    const t2 = await timeAsync(second);
-    const ta = r % 2 === 0 ? t1 : t2;
-    const tb = r % 2 === 0 ? t2 : t1;
+    let ta: number;
+    let tb: number;
+    if (r % 2 === 0) {
+      ta = await measureA();
+      tb = await measureB();
+    } else {
+      tb = await measureB();
+      ta = await measureA();
+    }
     as.push(ta);
     bs.push(tb);
     ratios.push(ta / tb);
   }
-  return { a: median(as), b: median(bs), ratio: median(ratios) };
+  return { a: median(as), b: median(bs), ratio: median(ratios), as, bs, ratios };
 }

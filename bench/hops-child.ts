@@ -1,9 +1,10 @@
 // Child process of the async-hop figures: `ours` or `stock` registered as the only manager.
-// Each message { kind, n } runs n `await` hops inside `with` and replies with ns per hop.
+// Each message { kind, n } runs n `await` hops inside `with` and replies with CPU ns per hop.
 import * as api from '@opentelemetry/api';
 import * as asyncHooks from '@opentelemetry/context-async-hooks';
 import * as lib from 'otel-contextvars';
-import { serve } from './child';
+import { reply, serve } from './child';
+import { cpuClock } from './harness';
 import type { Side } from './child';
 
 const { ROOT_CONTEXT, context, createContextKey } = api;
@@ -35,10 +36,10 @@ function hopsAfterSet(n: number): Promise<number> {
 
 serve(async (msg) => {
   const { kind, n } = msg as { kind: 'plain' | 'set'; n: number };
-  const t0 = process.hrtime.bigint();
+  const t0 = cpuClock();
   const s = await context.with(ctx, kind === 'plain' ? hops : hopsAfterSet, undefined, n);
-  const perHop = Number(process.hrtime.bigint() - t0) / n;
+  const perHop = (cpuClock() - t0) / n;
   if (s !== n) throw new Error('hops did not run');
   return perHop;
 });
-process.send!('ready');
+reply('ready');

@@ -1,53 +1,35 @@
 // The async-hop figures: 100k `await` hops inside `with`, ours and stock each in its own child,
-// the two children asked in alternating order.
-import { Child } from './child';
-import { median } from './harness';
+// the two children asked in alternating order; pooled over several fresh pairs of children.
+import { onPairs } from './child';
+import { alternate, pool } from './harness';
+import type { Rounds } from './harness';
 import { ns } from './report';
 import type { Row } from './report';
 
 const HOPS = 100_000;
-const ROUNDS = 11;
+const PAIRS = 3;
+const ROUNDS = 7;
 
 /** Rows for 100k await hops inside with(), plain and after a set. */
 export async function hopRows(): Promise<Row[]> {
-  const oursChild = new Child('hops-child.ts', ['ours']);
-  const stockChild = new Child('hops-child.ts', ['stock']);
-  await Promise.all([oursChild.next(), stockChild.next()]);
-  const rows: Row[] = [];
-  try {
+  const results = { plain: [] as Rounds[], set: [] as Rounds[] };
+  await onPairs('hops-child.ts', PAIRS, 'ours', 'stock', async (ours, stock) => {
     for (const kind of ['plain', 'set'] as const) {
       const msg = { kind, n: HOPS };
-      // Warm-up: both reach their optimized tier before timing.
-      for (let i = 0; i < 3; i++) {
-        await oursChild.ask(msg);
-        await stockChild.ask(msg);
-      }
-      const a: number[] = [];
-      const b: number[] = [];
-      const ratios: number[] = [];
-      for (let r = 0; r < ROUNDS; r++) {
-        const first = r % 2 === 0 ? oursChild : stockChild;
-        const second = r % 2 === 0 ? stockChild : oursChild;
-        const t1 = await first.ask<number>(msg);
-        const t2 = await second.ask<number>(msg);
-        const [ta, tb] = r % 2 === 0 ? [t1, t2] : [t2, t1];
-        a.push(ta);
-        b.push(tb);
-        ratios.push(ta / tb);
-      }
-      rows.push({
-        figure: kind === 'plain'
-          ? '100k await hops inside with(), per hop'
-          : '100k await hops after v.set(x) / after with(active().setValue(k,x)), per hop',
-        ours: ns(median(a)),
-        base: ns(median(b)),
-        ratio: median(ratios),
-        goal: { op: '<=', value: 1.02 },
-      });
+      // Three warm-up rounds: both reach their optimized tier before timing.
+      results[kind].push(await alternate(() => ours.ask<number>(msg), () => stock.ask<number>(msg), ROUNDS, 3));
     }
-  } finally {
-    oursChild.kill();
-    stockChild.kill();
-  }
-  return rows;
+  });
+  return (['plain', 'set'] as const).map((kind) => {
+    const c = pool(results[kind]);
+    return {
+      figure: kind === 'plain'
+        ? '100k await hops inside with(), per hop'
+        : '100k await hops after v.set(x) / after with(active().setValue(k,x)), per hop',
+      ours: ns(c.a),
+      base: ns(c.b),
+      ratio: c.ratio,
+      goal: { op: '<=', value: 1.02 },
+    };
+  });
 }

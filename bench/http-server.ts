@@ -1,13 +1,13 @@
 // Child process of the HTTP figure: a server on 127.0.0.1 whose handler reads three values,
 // sets three, awaits once and answers with what it reads back. `ours` uses ContextVars with our
-// manager registered; `stock` uses the stock manager's idiom. Messages: 'cpu' answers with this
-// process's CPU time in microseconds.
+// manager registered; `stock` uses the stock manager's idiom. Requests from the parent: 'cpu'
+// answers with this process's CPU time in microseconds, 'stats' with nothing to add (null).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as api from '@opentelemetry/api';
 import * as asyncHooks from '@opentelemetry/context-async-hooks';
 import * as lib from 'otel-contextvars';
-import { serve } from './child';
+import { reply, serveCpu } from './child';
 import type { Side } from './child';
 
 const { context, createContextKey } = api;
@@ -50,10 +50,6 @@ function stockHandler(): http.RequestListener {
 const server = http.createServer({ keepAlive: true }, side === 'ours' ? oursHandler() : stockHandler());
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
-  serve((msg) => {
-    if (msg !== 'cpu') throw new Error(`unknown message ${String(msg)}`);
-    const u = process.cpuUsage();
-    return u.user + u.system;
-  });
-  process.send!({ port: (server.address() as AddressInfo).port });
+  serveCpu();
+  reply({ port: (server.address() as AddressInfo).port });
 });

@@ -1,199 +1,159 @@
-// In-process figures: reads, scoped runs, set/reset and how they scale with the number of vars.
-// Both managers live in this process; each batch registers the side it measures with the
-// OpenTelemetry API first, so `context.active()` dispatches to that side's manager.
-import { AsyncLocalStorage } from 'node:async_hooks';
+// Per-operation figures: with, get, set+reset and how set+reset scales with the number of bound
+// vars. Each side runs in its own child (ops-child.ts) with only its own manager registered; the
+// parent asks the two in alternating rounds and keeps the median of per-round ratios, pooled over
+// several fresh pairs of children.
+// The complexity rows at the end are ours only, measured in this process.
 import * as api from '@opentelemetry/api';
-import type { Context as OtelContext, ContextManager } from '@opentelemetry/api';
-import * as asyncHooks from '@opentelemetry/context-async-hooks';
+import type { Context as OtelContext } from '@opentelemetry/api';
 import * as lib from 'otel-contextvars';
-import { compare, compareAsync } from './harness';
-import type { Comparison } from './harness';
+import { onPairs } from './child';
+import type { Child } from './child';
+import { alternate, compare, pool } from './harness';
+import type { Comparison, Rounds } from './harness';
+import type { OpName, OpRequest } from './ops-child';
 import { ns } from './report';
 import type { Goal, Row } from './report';
 
-// The built package (dist/cjs, through the package's self-reference), not src: that is what
-// users run, and TypeScript sources compiled on the fly by tsx are several times slower (its
-// CommonJS output reads every import through a getter). Imports are copied into constants once so
-// the hot loops below do not pay for those getters either.
-const { ROOT_CONTEXT, context, createContextKey } = api;
-const { AsyncLocalStorageContextManager } = asyncHooks;
+/** Pairs of fresh child processes (one per side) each figure is measured on, pooled. */
+const PAIRS = 3;
+/** Alternating rounds per pair. */
+const ROUNDS = 11;
+const WARMUP = 5;
+/** Target CPU time of one timed batch, ms. */
+const BATCH_MS = 20;
+/** The bound-var counts of the set+reset chart. */
+export const VAR_COUNTS = [1, 10, 100, 1000] as const;
+
+type Where = OpRequest['where'];
+
+/**
+ * Calibrates on both sides (the slower one sets n), then times in alternating rounds. The first
+ * calibration only warms up: in a fresh child the loop starts unoptimized, which would size the
+ * batches far too small.
+ */
+async function compareOp(a: Child, reqA: OpRequest, b: Child, reqB: OpRequest): Promise<Rounds> {
+  let n = Infinity;
+  for (let i = 0; i < 2; i++) {
+    n = Math.min(await a.ask<number>({ ...reqA, calibrate: BATCH_MS }), await b.ask<number>({ ...reqB, calibrate: BATCH_MS }));
+  }
+  return alternate(() => a.ask<number>({ ...reqA, n }), () => b.ask<number>({ ...reqB, n }), ROUNDS, WARMUP);
+}
+
+function row(figure: string, c: Comparison, goal: Goal | null): Row {
+  return { figure, ours: ns(c.a), base: ns(c.b), ratio: c.ratio, goal };
+}
+
+const OPS: readonly { op: OpName; figure: string; goal: Goal }[] = [
+  { op: 'with', figure: 'manager.with(active().setValue(k2,v), noop)', goal: { op: '<=', value: 1.0 } },
+  { op: 'api-with', figure: 'context.with(active().setValue(k2,v), noop) through the API', goal: { op: '<=', value: 1.0 } },
+  { op: 'get', figure: 'v.get() / context.active().getValue(k)', goal: { op: '<=', value: 0.8 } },
+  {
+    op: 'set-reset',
+    figure: 'v.set(x); v.reset(t) / context.with(active().setValue(k,x), noop)',
+    // Issue 8: 0.8 where AsyncLocalStorage runs on async hooks (Node 20, 22), 1.0 on Node 24+.
+    goal: { op: '<=', value: Number(process.versions.node.split('.')[0]) >= 24 ? 1.0 : 0.8 },
+  },
+];
+
+/** The set+reset cost at each bound-var count, both sides (for the chart and its table). */
+export interface ScalingPoint {
+  vars: number;
+  ours: number;
+  stock: number;
+  ratio: number;
+}
+
+/** What {@link microRows} measures. */
+export interface MicroResult {
+  /** In a setImmediate callback within a scope binding one var: the goal rows. */
+  goals: Row[];
+  /** The same at the child's module top level (still inside that scope): information. */
+  topLevel: Row[];
+  /** set+reset against the number of bound vars, ours / stock, and ours at 1,000 / at 1. */
+  scaling: Row[];
+  points: ScalingPoint[];
+  /** Ours only, in this process. */
+  complexity: Row[];
+}
+
+/** Every per-operation figure, in table order. */
+export async function microRows(log: (s: string) => void): Promise<MicroResult> {
+  // Per figure, the rounds of each pair of processes, pooled at the end.
+  const results = new Map<string, Rounds[]>();
+  const add = (key: string, r: Rounds): void => void results.set(key, [...(results.get(key) ?? []), r]);
+  const pooled = (key: string): Rounds => pool(results.get(key)!);
+  let pair = 0;
+  await onPairs('ops-child.ts', PAIRS, 'ours', 'stock', async (ours, stock) => {
+    pair++;
+    const both = (op: OpName, where: Where, vars = 1): Promise<Rounds> =>
+      compareOp(ours, { op, where, vars }, stock, { op, where, vars });
+    // Module top level first: a child answers 'top' requests until its first 'callback' one.
+    log(`per-operation, ours / stock, process pair ${pair} of ${PAIRS}`);
+    for (const o of OPS) add(`top ${o.op}`, await both(o.op, 'top'));
+    for (const o of OPS) add(`callback ${o.op}`, await both(o.op, 'callback'));
+    for (const vars of VAR_COUNTS) add(`vars ${vars}`, await both('set-reset', 'callback', vars));
+  });
+  // Ours at 1,000 bound vars against ours at 1, each in a child of its own: one process
+  // alternating between the two would measure its inline caches turning polymorphic over the
+  // two context shapes, not what an app with 1,000 vars pays.
+  log('set+reset at 1,000 vars / at 1 var, ours');
+  await onPairs('ops-child.ts', PAIRS, 'ours', 'ours', async (many, one) => {
+    add('flat', await compareOp(many, { op: 'set-reset', where: 'callback', vars: 1000 }, one, { op: 'set-reset', where: 'callback', vars: 1 }));
+  });
+  const topLevel = OPS.map((o) => row(`${o.figure}, module top level`, pooled(`top ${o.op}`), null));
+  const goals = OPS.map((o) => row(o.figure, pooled(`callback ${o.op}`), o.goal));
+  const points: ScalingPoint[] = [];
+  const scaling: Row[] = [];
+  for (const vars of VAR_COUNTS) {
+    const c = pooled(`vars ${vars}`);
+    points.push({ vars, ours: c.a, stock: c.b, ratio: c.ratio });
+    scaling.push(row(`set+reset, ${vars.toLocaleString('en-US')} var${vars > 1 ? 's' : ''} bound, ours / stock idiom`, c, null));
+  }
+  scaling.push(row('set+reset, 1,000 vars bound / 1 var bound (ours)', pooled('flat'), { op: '<=', value: 1.5 }));
+  log('complexity (in process)');
+  return { goals, topLevel, scaling, points, complexity: complexityRows() };
+}
+
+// ---- complexity: ours in two states, in this process -------------------------------------------
+
+const { ROOT_CONTEXT } = api;
 const { ContextVar, ContextVarsContextManager, copyContext } = lib;
 
-const ours = new ContextVarsContextManager();
-const stock = new AsyncLocalStorageContextManager();
-
-function register(m: ContextManager): void {
-  // context.disable() unregisters (and disables) whatever is registered; the stock manager
-  // re-enables its storage on its next run, ours needs nothing.
-  context.disable();
-  context.setGlobalContextManager(m);
-}
-const useOurs = (): void => register(ours);
-const useStock = (): void => register(stock);
-
-const V = new ContextVar<number>('v');
-const KEY = createContextKey('otel-contextvars.bench.key');
-// A module-level array, so closures below cannot constant-fold what they read.
-const one = (): number => 1;
-
-const oursCtx1 = V.setIn(ROOT_CONTEXT, 1);
-const stockCtx1 = ROOT_CONTEXT.setValue(KEY, 1);
-
-// 999 more vars / keys, for the "1,000 bound" contexts.
-const others = Array.from({ length: 999 }, (_, i) => new ContextVar<number>(`other${i}`));
-let oursCtx1000: OtelContext = ROOT_CONTEXT;
-let stockCtx1000: OtelContext = ROOT_CONTEXT;
-for (let i = 0; i < others.length; i++) {
-  oursCtx1000 = others[i]!.setIn(oursCtx1000, i);
-  stockCtx1000 = stockCtx1000.setValue(createContextKey(`otel-contextvars.bench.k${i}`), i);
-}
-oursCtx1000 = V.setIn(oursCtx1000, 1);
-stockCtx1000 = stockCtx1000.setValue(KEY, 1);
-// What HTTP instrumentation builds: a plain BaseContext from ROOT_CONTEXT, here with 1,000 keys,
-// and one var set on top of it.
-const oursOnForeign1000 = V.setIn(stockCtx1000, 1);
-const tenVars = others.slice(0, 9).reduce<OtelContext>((c, v, i) => v.setIn(c, i), oursCtx1);
-
-const floorAls = new AsyncLocalStorage<{ v: number }>();
-
-function row(figure: string, c: Comparison, goal: Goal | null, fmt: (x: number) => string = ns): Row {
-  return { figure, ours: fmt(c.a), base: fmt(c.b), ratio: c.ratio, goal };
-}
-
-// ---- bodies --------------------------------------------------------------------------------
-
-function getLoop(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += V.get();
-  return s;
-}
-function apiGetLoop(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += context.active().getValue(KEY) as number;
-  return s;
-}
-function stockGetLoop(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += stock.active().getValue(KEY) as number;
-  return s;
-}
-function floorLoop(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += floorAls.getStore()!.v;
-  return s;
-}
-
-function oursWithLoop(n: number, ctx: OtelContext = stockCtx1): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += ours.with(ctx, one);
-  return s;
-}
-function stockWithLoop(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += stock.with(stockCtx1, one);
-  return s;
-}
-function apiWithLoop(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += context.with(stockCtx1, one);
-  return s;
-}
-
-function setResetLoop(n: number): number {
-  for (let i = 0; i < n; i++) {
-    const t = V.set(i);
-    V.reset(t);
-  }
-  return n;
-}
-function apiSetLoop(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += context.with(context.active().setValue(KEY, i), one);
-  return s;
-}
-function stockSetLoop(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += stock.with(stock.active().setValue(KEY, i), one);
-  return s;
-}
-
-function copyLoop(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += copyContext() === undefined ? 0 : 1;
-  return s;
-}
-function iterateLoop(n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) for (const [, value] of copyContext()) s += value as number;
-  return s;
-}
-
-// Runs `body` inside `with(ctx)` of `m`: one scope per batch, so a set() in the body never
-// outlives the batch, and the measured operation runs where request code runs.
-const inOurs = (ctx: OtelContext, body: (n: number) => number) => (n: number) => ours.with(ctx, body, undefined, n);
-const inStock = (ctx: OtelContext, body: (n: number) => number) => (n: number) => stock.with(ctx, body, undefined, n);
-
-/** Every in-process timing figure, in table order. */
-export async function microRows(log: (s: string) => void): Promise<{ goals: Row[]; complexity: Row[] }> {
-  const goals: Row[] = [];
-  const complexity: Row[] = [];
-  const floorBody = (n: number) => floorAls.run({ v: 1 }, floorLoop, n);
-
-  log('get');
-  goals.push(row('v.get() / context.active().getValue(k), stock via API',
-    compare(inOurs(oursCtx1, getLoop), inStock(stockCtx1, apiGetLoop), { beforeA: useOurs, beforeB: useStock }), { op: '<=', value: 0.8 }));
-  goals.push(row('v.get() / stock.active().getValue(k), direct',
-    compare(inOurs(oursCtx1, getLoop), inStock(stockCtx1, stockGetLoop)), { op: '<=', value: 0.8 }));
-  goals.push(row('context.active().getValue(k) via API: ours registered / stock registered',
-    compare(inOurs(stockCtx1, apiGetLoop), inStock(stockCtx1, apiGetLoop), { beforeA: useOurs, beforeB: useStock }), null));
-  goals.push(row('v.get() / raw AsyncLocalStorage getStore() (floor)',
-    compare(inOurs(oursCtx1, getLoop), floorBody), null));
-  goals.push(row('stock.active().getValue(k) / raw getStore() (floor)',
-    compare(inStock(stockCtx1, stockGetLoop), floorBody), null));
-
-  log('with');
-  goals.push(row('manager.with(ctx, fn), direct',
-    compare((n) => oursWithLoop(n), stockWithLoop), { op: '<=', value: 1.02 }));
-  goals.push(row('context.with(ctx, fn) via API, each registered',
-    compare(apiWithLoop, apiWithLoop, { beforeA: useOurs, beforeB: useStock }), { op: '<=', value: 1.02 }));
-
-  log('set/reset');
-  goals.push(row('v.set(x)+v.reset(t) / context.with(active().setValue(k,x), fn) via API',
-    compare(inOurs(oursCtx1, setResetLoop), inStock(stockCtx1, apiSetLoop), { beforeA: useOurs, beforeB: useStock }), { op: '<=', value: 0.8 }));
-  goals.push(row('v.set(x)+v.reset(t) / stock.with(stock.active().setValue(k,x), fn) direct',
-    compare(inOurs(oursCtx1, setResetLoop), inStock(stockCtx1, stockSetLoop)), { op: '<=', value: 0.8 }));
-  // Outside any with(): a callback's top level, where (on Node 20/22) set() records the frame for
-  // the end-of-run undo. Each batch awaits a macrotask so that undo is inside the timing.
-  // The loop runs in a fresh setImmediate callback (a callback's top level, as in an event
-  // handler), so nothing it enters stays in this function's context on Node 24+.
-  const inCallback = (body: (n: number) => number) => (n: number) =>
-    new Promise<number>((resolve) => setImmediate(() => {
-      const s = body(n);
-      setImmediate(resolve, s);
-    }));
-  const bare = await compareAsync(
-    inCallback(setResetLoop),
-    inCallback((n) => stock.with(stockCtx1, stockSetLoop, undefined, n)),
-    20_000, 15);
-  goals.push(row('same, set/reset outside any with() (end-of-run undo included)', bare, { op: '<=', value: 0.8 }));
-
-  log('scaling');
-  goals.push(row('set+reset, 1,000 vars bound / 1 bound (ours)',
-    compare(inOurs(oursCtx1000, setResetLoop), inOurs(oursCtx1, setResetLoop)), { op: '<=', value: 1.5 }));
-  goals.push(row('set+reset on a foreign BaseContext of 1,000 keys / 1 bound (ours)',
-    compare(inOurs(oursOnForeign1000, setResetLoop), inOurs(oursCtx1, setResetLoop)), { op: '<=', value: 1.5 }));
-  goals.push(row('stock with(setValue), 1,000 keys / 1 key (BaseContext copies its Map)',
-    compare(inStock(stockCtx1000, stockSetLoop), inStock(stockCtx1, stockSetLoop)), null));
-
-  log('complexity');
-  complexity.push(row('get: 1,000 vars bound / 1 bound',
-    compare(inOurs(oursCtx1000, getLoop), inOurs(oursCtx1, getLoop)), null));
-  complexity.push(row('copyContext(): 1,000 vars bound / 1 bound',
-    compare(inOurs(oursCtx1000, copyLoop), inOurs(oursCtx1, copyLoop)), null));
-  complexity.push(row('with(ctx, fn): ctx with 1,000 vars / 1 var',
-    compare((n) => oursWithLoop(n, oursCtx1000), (n) => oursWithLoop(n, oursCtx1)), null));
-  const perEntry = compare(inOurs(oursCtx1000, iterateLoop), inOurs(tenVars, iterateLoop));
-  complexity.push(row('Context iteration per entry: 1,000 vars / 10 vars',
-    { a: perEntry.a / 1000, b: perEntry.b / 10, ratio: perEntry.ratio / 100 }, null));
-  return { goals, complexity };
+function complexityRows(): Row[] {
+  const manager = new ContextVarsContextManager();
+  const V = new ContextVar<number>('v');
+  const others = Array.from({ length: 999 }, (_, i) => new ContextVar<number>(`other${i}`));
+  const ctx1 = V.setIn(ROOT_CONTEXT, 1);
+  const ctx1000 = others.reduce<OtelContext>((c, o, i) => o.setIn(c, i), ctx1);
+  const ctx10 = others.slice(0, 9).reduce<OtelContext>((c, o, i) => o.setIn(c, i), ctx1);
+  const one = (): number => 1;
+  const inCtx = (ctx: OtelContext, body: (n: number) => number) => (n: number) => manager.with(ctx, body, undefined, n);
+  const getLoop = (n: number): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += V.get();
+    return s;
+  };
+  const copyLoop = (n: number): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += copyContext() === undefined ? 0 : 1;
+    return s;
+  };
+  const iterateLoop = (n: number): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) for (const [, value] of copyContext()) s += value as number;
+    return s;
+  };
+  const withLoop = (ctx: OtelContext) => (n: number): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += manager.with(ctx, one);
+    return s;
+  };
+  const rows: Row[] = [
+    row('get: 1,000 vars bound / 1 bound', compare(inCtx(ctx1000, getLoop), inCtx(ctx1, getLoop)), null),
+    row('copyContext(): 1,000 vars bound / 1 bound', compare(inCtx(ctx1000, copyLoop), inCtx(ctx1, copyLoop)), null),
+    row('with(ctx, fn): ctx with 1,000 vars / 1 var', compare(withLoop(ctx1000), withLoop(ctx1)), null),
+  ];
+  const perEntry = compare(inCtx(ctx1000, iterateLoop), inCtx(ctx10, iterateLoop));
+  rows.push(row('Context iteration per entry: 1,000 vars / 10 vars', { a: perEntry.a / 1000, b: perEntry.b / 10, ratio: perEntry.ratio / 100 }, null));
+  return rows;
 }

@@ -1,5 +1,5 @@
 // The table every figure ends up in: one row per figure, ours against the stock manager (or the
-// raw AsyncLocalStorage floor), their ratio and the goal from issue 5.
+// raw AsyncLocalStorage floor), their ratio and the goal from issue 8.
 
 /** A goal on the ratio ours / base: at most (`<=`) or at least (`>=`) `value`. */
 export interface Goal {
@@ -39,12 +39,12 @@ function verdict(row: Row): string {
 
 /** The rows as a GitHub-flavoured Markdown table (also readable in a terminal). */
 export function markdownTable(rows: readonly Row[]): string {
-  const header = ['figure', 'ours', 'stock / floor', 'ratio', 'goal', ''];
+  const header = ['figure', 'ours', 'stock / base', 'ratio', 'goal', ''];
   const lines = rows.map((r) => [
     r.figure,
     r.ours,
     r.base,
-    Number.isNaN(r.ratio) ? '-' : r.ratio < 10 ? r.ratio.toFixed(2) : r.ratio.toPrecision(3),
+    Number.isNaN(r.ratio) ? '-' : r.ratio >= 0.1 && r.ratio < 10 ? r.ratio.toFixed(2) : r.ratio.toPrecision(2),
     r.goal === null ? '-' : `${r.goal.op} ${r.goal.value}`,
     verdict(r),
   ]);
