@@ -3,35 +3,71 @@ import type { Context as OtelContext } from '@opentelemetry/api';
 import { ABSENT, HamtNode, Leaf, assoc, assocReplaced, dissoc, leaves, lookup } from './hamt';
 import { shared } from './shared';
 
+/** Marks a key removed by `deleteValue` in a {@link KeyLink} chain. */
+const DELETED: unique symbol = Symbol('otel-contextvars.deleted');
+// Links before the chain is folded into a plain Context: reads walk the chain, so it stays short.
+const MAX_LINKS = 8;
+
+/** One non-var key set on a ContextData, newest first: an O(1) `setValue` without a Map copy. */
+class KeyLink {
+  constructor(
+    readonly key: symbol,
+    readonly value: unknown,
+    readonly next: KeyLink | null,
+    readonly length: number,
+  ) {}
+}
+
 /**
  * The OpenTelemetry Context this package stores var values in. It implements the OTel `Context`
  * interface, so spans, baggage and any other key live in it too and instrumentation handles it
  * like any other context.
  *
- * Two parts: `base`, an ordinary OTel Context holding every non-var key (span, baggage, ...), and
- * `vars`, a persistent trie of var bindings. Contexts that instrumentation builds from
- * ROOT_CONTEXT are plain BaseContexts whose `setValue` copies their whole Map; putting the trie on
- * top of such a context keeps var sets O(log n) whatever the context underneath.
+ * Three parts: `base`, an ordinary OTel Context (whatever the data was built on: instrumentation
+ * builds plain BaseContexts from ROOT_CONTEXT); `keys`, the non-var keys set since on top of it
+ * (span, baggage, ...), newest first; and `vars`, a persistent trie of var bindings. A
+ * BaseContext's `setValue` copies its whole Map; a link and a trie path keep both kinds of write
+ * cheap whatever the context underneath. Every part is immutable once made.
  */
 class ContextData implements OtelContext {
   constructor(
     readonly base: OtelContext | undefined,
+    readonly keys: KeyLink | null,
     readonly vars: HamtNode | null,
     readonly size: number,
   ) {}
 
   getValue(key: symbol): unknown {
+    for (let link = this.keys; link !== null; link = link.next) {
+      if (link.key === key) return link.value === DELETED ? undefined : link.value;
+    }
     return this.base === undefined ? undefined : this.base.getValue(key);
   }
 
   setValue(key: symbol, value: unknown): OtelContext {
-    return new ContextData((this.base ?? ROOT_CONTEXT).setValue(key, value), this.vars, this.size);
+    return this.#withKey(key, value);
   }
 
   deleteValue(key: symbol): OtelContext {
-    if (this.base === undefined) return this;
-    return new ContextData(this.base.deleteValue(key), this.vars, this.size);
+    // getValue is the only read of a key, and it cannot tell an absent key from one holding undefined.
+    if (this.getValue(key) === undefined) return this;
+    return this.#withKey(key, DELETED);
   }
+
+  #withKey(key: symbol, value: unknown): ContextData {
+    const length = this.keys === null ? 1 : this.keys.length + 1;
+    if (length <= MAX_LINKS) return new ContextData(this.base, new KeyLink(key, value, this.keys, length), this.vars, this.size);
+    // Fold the chain (oldest first) into a plain Context, as OpenTelemetry's own would hold it.
+    const pending: KeyLink[] = [];
+    for (let link = this.keys; link !== null; link = link.next) pending.push(link);
+    let folded = this.base ?? ROOT_CONTEXT;
+    for (let i = pending.length - 1; i >= 0; i--) folded = applyLink(folded, pending[i]!.key, pending[i]!.value);
+    return new ContextData(applyLink(folded, key, value), null, this.vars, this.size);
+  }
+}
+
+function applyLink(ctx: OtelContext, key: symbol, value: unknown): OtelContext {
+  return value === DELETED ? ctx.deleteValue(key) : ctx.setValue(key, value);
 }
 
 function readVar(ctx: OtelContext, id: number): unknown {
@@ -43,9 +79,9 @@ function foreignBase(ctx: OtelContext): OtelContext | undefined {
 }
 
 function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): OtelContext {
-  if (!(ctx instanceof ContextData)) return new ContextData(foreignBase(ctx), assoc(null, new Leaf(id, key, value)), 1);
+  if (!(ctx instanceof ContextData)) return new ContextData(foreignBase(ctx), null, assoc(null, new Leaf(id, key, value)), 1);
   const vars = assoc(ctx.vars, new Leaf(id, key, value));
-  return new ContextData(ctx.base, vars, assocReplaced() === null ? ctx.size + 1 : ctx.size);
+  return new ContextData(ctx.base, ctx.keys, vars, assocReplaced() === null ? ctx.size + 1 : ctx.size);
 }
 
 // What the last writeVar() replaced, read from the trie's one out-parameter, so set() learns the
@@ -59,7 +95,7 @@ function removeVar(ctx: OtelContext, id: number): OtelContext {
   if (!(ctx instanceof ContextData)) return ctx;
   const vars = dissoc(ctx.vars, id);
   if (vars === ctx.vars) return ctx;
-  return new ContextData(ctx.base, vars, ctx.size - 1);
+  return new ContextData(ctx.base, ctx.keys, vars, ctx.size - 1);
 }
 
 function* varEntries(ctx: OtelContext): Generator<[object, unknown]> {
