@@ -34,15 +34,20 @@ export interface OpRequest {
 }
 
 /** The operations, each the idiom of its side (see docs/performance.md). */
-export type OpName = 'with' | 'api-with' | 'get' | 'set-reset';
+export type OpName = 'with' | 'api-with' | 'with-fresh' | 'get' | 'set-reset';
 
 const noop = (): number => 1;
 const K2 = createContextKey('otel-contextvars.bench.k2');
 const MAX_VARS = 1000;
 
 /** `with` and `context.with`: the same code on both sides; only the registered manager differs. */
-function withLoops(manager: api.ContextManager): Record<'with' | 'api-with', Loop> {
+function withLoops(manager: api.ContextManager): Record<'with' | 'api-with' | 'with-fresh', Loop> {
   return {
+    'with-fresh'(n) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += manager.with(manager.active().setValue(K2, i), noop);
+      return s;
+    },
     with(n) {
       const ctx = manager.active().setValue(K2, 2);
       let s = 0;
