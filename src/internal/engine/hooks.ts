@@ -127,6 +127,7 @@ export function createHooksEngine(root: Frame): HooksEngine {
 
   function dispose(): void {
     hook.disable();
+    // Marked enabled so that no later write turns the hook back on: disposed means for good.
     enabled = true;
   }
 
