@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   console.log(`OTLP export: ${otlpRequested() ? 'on (OTEL_* environment)' : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to send these traces to a collector)'}\n`);
 
   // Three concurrent customers; the third sends no request id, so the middleware makes one.
-  const customers: Array<Record<string, string>> = [
+  const customers: Record<string, string>[] = [
     { 'x-request-id': 'req-1001', 'x-tenant': 'acme', 'x-user': 'alice' },
     { 'x-request-id': 'req-1002', 'x-tenant': 'globex', 'x-user': 'bob' },
     { 'x-tenant': 'initech', 'x-user': 'carol' },
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   console.log('starts before its middleware sets the vars, so it has none; every span after it does, in both services.\n');
   for (const line of formatTraces(requests, spans, logs)) console.log(line);
   const traced = new Set(requests.map((r) => r.traceId));
-  console.log(`${traced.size} traces, ${spans.length} spans from 2 processes, ${logs.filter((l) => traced.has(String(l['trace_id']))).length} of ${logs.length} log lines correlated`);
+  console.log(`${traced.size} traces, ${spans.length} spans from 2 processes, ${logs.filter((l) => traced.has(String(l.trace_id))).length} of ${logs.length} log lines correlated`);
 }
 
 // An explicit exit: an OTLP exporter still retrying against an absent collector would otherwise

@@ -99,7 +99,9 @@ async function main(): Promise<void> {
   // Pipelined requests (several in one TCP packet) are emitted in one synchronous run; on Node
   // 20/22 a plain `http.createServer(app)` would let the second one start with the first one's id.
   // (OpenTelemetry's http instrumentation, when registered, gives each request its own context too.)
-  const server = http.createServer(isolated((req: http.IncomingMessage, res: http.ServerResponse) => app(req, res))).listen(0, '127.0.0.1');
+  const server = http.createServer(isolated((req: http.IncomingMessage, res: http.ServerResponse) => {
+    app(req, res);
+  })).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   try {
@@ -108,8 +110,8 @@ async function main(): Promise<void> {
     console.log('peek on the same connection', await call(port, 'GET', '/peek'));
     console.log('pipelined, then peek', (await pipelined(port, 'pipe-1')).join(' '));
     const batch = JSON.parse(await call(port, 'POST', '/batch', { 'x-request-id': 'batch-7' })) as Record<string, string | string[]>;
-    console.log(`batch, isolated(processItem): items saw ${String(batch['isolatedItems'])}; the handler still has ${String(batch['afterIsolated'])}`);
-    console.log(`batch, plain processItem:     items saw ${String(batch['plainItems'])}; the handler now has ${String(batch['afterPlain'])}`);
+    console.log(`batch, isolated(processItem): items saw ${String(batch.isolatedItems)}; the handler still has ${String(batch.afterIsolated)}`);
+    console.log(`batch, plain processItem:     items saw ${String(batch.plainItems)}; the handler now has ${String(batch.afterPlain)}`);
   } finally {
     agent.destroy();
     server.close();

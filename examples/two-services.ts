@@ -52,8 +52,8 @@ function url(server: http.Server, path: string): string {
 }
 
 async function main(): Promise<void> {
-  const inventory = await listen('inventory', async (req) => ({
-    received: req.headers['contextvars'],
+  const inventory = await listen('inventory', (req) => Promise.resolve({
+    received: req.headers.contextvars,
     tenant: tenant.get('unset'),
     requestId: requestId.get('unset'),
     traceId: trace.getActiveSpan()?.spanContext().traceId,
@@ -78,13 +78,13 @@ async function main(): Promise<void> {
   try {
     // Two concurrent customers, sent without any propagation: the orders service sets the vars.
     const answers = await Promise.all([['acme', 'req-1'], ['globex', 'req-2']].map(async ([customer, id]) => {
-      const res = await fetch(url(orders, '/order'), { headers: { 'x-tenant': customer!, 'x-request-id': id! }, signal: AbortSignal.timeout(5_000) });
+      const res = await fetch(url(orders, '/order'), { headers: { 'x-tenant': customer, 'x-request-id': id }, signal: AbortSignal.timeout(5_000) });
       return res.json() as Promise<{ ordersTraceId: string; inventory: Record<string, string> }>;
     }));
     for (const { ordersTraceId, inventory: seen } of answers) {
-      console.log(`inventory received header  contextvars: ${seen['received']}`);
-      console.log(`inventory handler reads    tenant=${seen['tenant']} request.id=${seen['requestId']}`);
-      console.log(`one trace for both         ${seen['traceId'] === ordersTraceId ? 'yes' : 'NO'} (${ordersTraceId})`);
+      console.log(`inventory received header  contextvars: ${seen.received}`);
+      console.log(`inventory handler reads    tenant=${seen.tenant} request.id=${seen.requestId}`);
+      console.log(`one trace for both         ${seen.traceId === ordersTraceId ? 'yes' : 'NO'} (${ordersTraceId})`);
     }
   } finally {
     orders.close();

@@ -43,7 +43,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
     if (new.target !== Context) throw new TypeError("type 'Context' is not an acceptable base type");
     const adopted = args.length === 2 && (args[0] as unknown) === ADOPT;
     if (args.length > 0 && !adopted) throw new TypeError('Context() does not accept any arguments');
-    this.#cell = adopted ? (args[1] as unknown as Cell) : newCell(ROOT_CONTEXT);
+    this.#cell = adopted ? (args[1]) : newCell(ROOT_CONTEXT);
     this.#cell.facade ??= this;
   }
 

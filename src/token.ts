@@ -60,7 +60,7 @@ export class Token<T> {
   toString(): string {
     this.#reprId = reprId(this.#reprId);
     const used = this.#state.used ? ' used' : '';
-    return `<Token${used} var=${String(this.#state.var)} at ${hex(this.#reprId)}>`;
+    return `<Token${used} var=${this.var.toString()} at ${hex(this.#reprId)}>`;
   }
 
   [inspectSymbol](): string {

@@ -5,7 +5,7 @@ import { registerReaders, tokenStateOf } from './internal/brand';
 import { engine, newCell } from './internal/engine/index';
 import { shared } from './internal/shared';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
-import { checkSplit } from './internal/split-check';
+import { checkSplit } from './otel/split-check';
 import { Token, mintToken } from './token';
 
 /** Options of the ContextVar constructor. */
@@ -77,6 +77,7 @@ export class ContextVar<T> {
     // Python: "type 'ContextVar' is not an acceptable base type".
     if (new.target !== ContextVar) throw new TypeError("type 'ContextVar' is not an acceptable base type");
     if (typeof name !== 'string') throw new TypeError(`context variable name must be a string, got ${reprValue(name)}`);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       throw new TypeError(`ContextVar options must be an object, got ${reprValue(options)}`);
     }

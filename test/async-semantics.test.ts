@@ -38,7 +38,7 @@ describe('3.1 a value set before scheduling is seen by the scheduled work', () =
       manager.bind(manager.active(), ee);
       return once(ee, 'x').then(() => v.get(undefined));
     });
-    const seen: Array<string | undefined> = [];
+    const seen: (string | undefined)[] = [];
     ee.on('x', () => seen.push(v.get(undefined)));
     inFresh(() => {
       v.set('emitter');
@@ -80,7 +80,7 @@ describe('3.4 the rule for async functions', () => {
   test('a set before the first await reaches the caller; a set after it does not', async () => {
     const order = await inFresh(async () => {
       v.set('caller');
-      const log: Array<string | undefined> = [];
+      const log: (string | undefined)[] = [];
       async function handler(): Promise<void> {
         v.set('before await');
         await null;
@@ -179,7 +179,7 @@ describe('3.6 OpenTelemetry with() decides the vars inside', () => {
 
 describe('3.3 no bleeding between callbacks of one resource', () => {
   test('a setInterval tick never sees what the previous tick set', async () => {
-    const seen: Array<string | undefined> = [];
+    const seen: (string | undefined)[] = [];
     await inFresh(() => new Promise<void>((resolve) => {
       let n = 0;
       const timer = setInterval(() => {
@@ -196,7 +196,7 @@ describe('3.3 no bleeding between callbacks of one resource', () => {
 
   test('an emitter listener never sees what it set during an emit from an earlier tick', async () => {
     const ee = new EventEmitter();
-    const seen: Array<string | undefined> = [];
+    const seen: (string | undefined)[] = [];
     ee.on('x', (n: number) => {
       seen.push(v.get(undefined));
       v.set(`emit ${n}`);

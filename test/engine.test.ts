@@ -31,14 +31,14 @@ describe('start-up self-check', () => {
   });
 
   test("fails for plain enterWith where it sticks to the resource (that engine's leak), passes where it does not", () => {
-    const plain = (root: Frame): HooksEngine => ({ ...createAlsEngine('fallback', root), seal() {}, dispose() {} });
+    const plain = (root: Frame): HooksEngine => ({ ...createAlsEngine('fallback', root), seal() { /* nothing to seal */ }, dispose() { /* nothing to release */ } });
     const failure = selfCheck(plain);
     if (engine.kind === 'async-context-frame') expect(failure).toBeUndefined();
     else expect(failure).toBe("an enter was still seen by its resource's next callback");
   });
 
   test('made to fail: the fallback runs, values are still seen after every async hop, one warning for two loaded copies', async () => {
-    const out = JSON.parse(await runNode(['test/fixtures/engine-fallback.mjs'], { env: { OTEL_CONTEXTVARS_SELF_CHECK: 'fail' } }));
+    const out = JSON.parse(await runNode(['test/fixtures/engine-fallback.mjs'], { env: { OTEL_CONTEXTVARS_SELF_CHECK: 'fail' } })) as Record<string, unknown>;
     expect(out.seen).toEqual(['outer', 'outer', 'outer', 'outer', 'outer', 'outer']);
     if (engine.kind === 'async-context-frame') {
       // AsyncContextFrame needs no help, so there is nothing to check and nothing to warn about.
@@ -78,14 +78,14 @@ describe('nesting depth', () => {
   }
 
   test.each(Object.keys(nestings))('%s nests 1,000 deep', (name) => {
-    expect(nest(nestings[name]!, DEPTH, () => DEPTH)).toBe(DEPTH);
+    expect(nest(nestings[name], DEPTH, () => DEPTH)).toBe(DEPTH);
   });
 
   test.each(Object.keys(nestings))('%s costs at most two frames per level beyond AsyncLocalStorage.run', (name) => {
     const als = new AsyncLocalStorage<number>();
     const raw = (level: number, inner: () => number) => als.run(level, inner);
     const perLevel = (wrap: typeof raw) => (nest(wrap, 20, stackDepth) - nest(wrap, 10, stackDepth)) / 10;
-    const ours = perLevel(nestings[name]!);
+    const ours = perLevel(nestings[name]);
     const theirs = perLevel(raw);
     expect(ours - theirs).toBeLessThanOrEqual(2);
   });

@@ -14,12 +14,12 @@ function example(name: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
   return runNode([...TSX, `examples/${name}.ts`], { env, timeoutMs: 60_000 });
 }
 
-function jsonLines(out: string): Array<Record<string, unknown>> {
+function jsonLines(out: string): Record<string, unknown>[] {
   return out.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('npm run demo (examples/demo.ts)', () => {
-  interface TraceBlock { traceId: string; headers: string; rows: string[]; logs: Array<{ message: string; fields: Record<string, string> }> }
+  interface TraceBlock { traceId: string; headers: string; rows: string[]; logs: { message: string; fields: Record<string, string> }[] }
   let out: string;
   let traces: TraceBlock[];
 
@@ -29,13 +29,13 @@ describe('npm run demo (examples/demo.ts)', () => {
     let current: TraceBlock | undefined;
     const lines = out.split('\n');
     for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
+      const line = lines[i];
       const head = /^Trace \d\/\d {2}trace_id=([0-9a-f]{32})/.exec(line);
-      if (head) traces.push(current = { traceId: head[1]!, headers: '', rows: [], logs: [] });
+      if (head) traces.push(current = { traceId: head[1], headers: '', rows: [], logs: [] });
       else if (current && line.startsWith('  request headers: ')) current.headers = line.slice(19);
       else if (current && /^ {4}(?:frontend|backend) /.test(line)) {
         // A log line: the message, then its fields on the next line.
-        const fields = Object.fromEntries(lines[++i]!.trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+        const fields = Object.fromEntries(lines[++i].trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
         current.logs.push({ message: line.trim(), fields });
       } else if (current && /^ {2}[│├└ ─]*(?:frontend|backend)/.test(line)) current.rows.push(line);
     }
@@ -57,7 +57,7 @@ describe('npm run demo (examples/demo.ts)', () => {
       // Depth from the column where the service name starts: every tree level indents by three.
       const shape = t.rows.map((row) => {
         const at = row.search(/frontend|backend/);
-        return [(at - 2) / 3, row.slice(at).split(/ {2,}(?=server|client|internal)/)[0]!.trimEnd()];
+        return [(at - 2) / 3, row.slice(at).split(/ {2,}(?=server|client|internal)/)[0].trimEnd()];
       });
       expect(shape).toEqual(expected);
     }
@@ -68,13 +68,13 @@ describe('npm run demo (examples/demo.ts)', () => {
     expect(header.split(/\s{2,}/).slice(-3)).toEqual(['contextvar.request.id', 'contextvar.tenant', 'contextvar.user.id']);
     const sent = [['req-1001', 'acme', 'alice'], ['req-1002', 'globex', 'bob'], [undefined, 'initech', 'carol']];
     traces.forEach((t, i) => {
-      const [id, tenant, user] = sent[i]!;
+      const [id, tenant, user] = sent[i];
       const values = t.rows.map((row) => row.trim().split(/\s{2,}/).slice(-3));
       // The server span starts before the middleware sets anything.
       expect(values[0]).toEqual(['-', '-', '-']);
       const requestIds = new Set(values.slice(1).map((v) => v[0]));
       expect(requestIds.size).toBe(1);
-      const requestId = [...requestIds][0]!;
+      const requestId = [...requestIds][0];
       if (id === undefined) expect(requestId).toMatch(UUID);
       else expect(requestId).toBe(id);
       for (const v of values.slice(1)) expect(v).toEqual([requestId, tenant, user]);
@@ -83,20 +83,20 @@ describe('npm run demo (examples/demo.ts)', () => {
 
   test("the log lines of both processes carry their trace's ids and the request's vars", () => {
     for (const t of traces) {
-      const requestId = t.rows[1]!.trim().split(/\s{2,}/).slice(-3)[0];
+      const requestId = t.rows[1].trim().split(/\s{2,}/).slice(-3)[0];
       const tenant = /x-tenant: (\w+)/.exec(t.headers)![1];
       expect(t.logs.map((l) => l.message.split(/\s+/)[0])).toEqual(['frontend', 'frontend', 'backend', 'backend']);
       const spanIds = new Set(t.rows.map((row) => /\b[0-9a-f]{16}\b/.exec(row)![0]));
       for (const { fields } of t.logs) {
         expect(fields).toMatchObject({ trace_id: t.traceId, trace_flags: '01', 'request.id': requestId, tenant });
         // A span of this very trace wrote it.
-        expect(spanIds.has(fields['span_id']!)).toBe(true);
+        expect(spanIds.has(fields.span_id)).toBe(true);
       }
     }
   });
 
   test('with OTEL_EXPORTER_OTLP_ENDPOINT set, both services also export their spans over OTLP/HTTP', async () => {
-    const bodies: Array<{ url: string; body: string }> = [];
+    const bodies: { url: string; body: string }[] = [];
     const collector = http.createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; });
@@ -129,7 +129,7 @@ describe('examples', () => {
   test('express-request-id: header or new uuid, read deep in the handler; nothing bleeds, isolated keeps the batch apart', async () => {
     const out = await example('express-request-id');
     expect(out).toContain('[abc-123] GET /orders/42\n[abc-123] loaded order 42\nresponse {"id":"42","requestId":"abc-123"}');
-    const generated = /response \{"id":"43","requestId":"([^"]+)"\}/.exec(out)![1]!;
+    const generated = /response \{"id":"43","requestId":"([^"]+)"\}/.exec(out)![1];
     expect(generated).toMatch(UUID);
     expect(out).toContain(`[${generated}] loaded order 43`);
     expect(out).toContain('peek on the same connection {"requestId":"unset"}');
@@ -152,7 +152,7 @@ describe('examples', () => {
       expect(lines).toHaveLength(5);
       expect(lines[0]).not.toHaveProperty('trace_id');
       expect(lines[0]).not.toHaveProperty('tenant');
-      const byRequest = new Map<unknown, Array<Record<string, unknown>>>();
+      const byRequest = new Map<unknown, Record<string, unknown>[]>();
       for (const line of lines.slice(1)) byRequest.set(line['request.id'], [...(byRequest.get(line['request.id']) ?? []), line]);
       expect([...byRequest.keys()].sort()).toEqual(['req-1', 'req-2']);
       const traceIds = new Set<unknown>();
@@ -160,10 +160,10 @@ describe('examples', () => {
         expect(group).toHaveLength(2);
         const tenant = id === 'req-1' ? 'acme' : 'globex';
         for (const line of group) {
-          expect(line).toMatchObject({ tenant, trace_id: group[0]!['trace_id'], span_id: group[0]!['span_id'], trace_flags: '01' });
-          expect(line['trace_id']).toMatch(/^[0-9a-f]{32}$/);
+          expect(line).toMatchObject({ tenant, trace_id: group[0].trace_id, span_id: group[0].span_id, trace_flags: '01' });
+          expect(line.trace_id).toMatch(/^[0-9a-f]{32}$/);
         }
-        traceIds.add(group[0]!['trace_id']);
+        traceIds.add(group[0].trace_id);
       }
       expect(traceIds.size).toBe(2);
     });

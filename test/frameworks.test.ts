@@ -13,7 +13,7 @@ beforeAll(expectBuiltPackage);
  * express 5 and koa 3 `>= 18`, @hono/node-server 2 and @nestjs/core 12 `>= 20`, fastify 5 Node 20+
  * (its documented LTS support), the 2.x OpenTelemetry instrumentations `^18.19.0 || >=20.6.0`.
  */
-const EXAMPLES: Array<{ title: string; args: string[]; minNode: number; frameworkSpans: number }> = [
+const EXAMPLES: { title: string; args: string[]; minNode: number; frameworkSpans: number }[] = [
   { title: 'express 5', args: ['examples/frameworks/express.ts'], minNode: 20, frameworkSpans: 900 },
   { title: 'fastify 5, vars hook before @fastify/otel plugin()', args: ['examples/frameworks/fastify.ts', 'hook'], minNode: 20, frameworkSpans: 900 },
   { title: 'fastify 5, registerOnInitialization + serverFactory', args: ['examples/frameworks/fastify.ts', 'server-factory'], minNode: 20, frameworkSpans: 900 },

@@ -13,15 +13,15 @@ type AttachingManager = ContextManager & { attach(ctx: OtelContext): { dispose()
 const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
 const stock3Runs = major > 22 || (major === 22 && minor >= 15);
 
-const MANAGERS: Array<[string, () => AttachingManager]> = [
+const MANAGERS: [string, () => AttachingManager][] = [
   ['ContextVarsContextManager', () => new ContextVarsContextManager()],
-  ['stock AsyncLocalStorageContextManager 2.x', () => new Stock2() as AttachingManager],
+  ['stock AsyncLocalStorageContextManager 2.x', () => new Stock2()],
 ];
 if (stock3Runs) {
   // 3.x needs Node 22.15+ (its engines field); loaded only where it runs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { AsyncLocalStorageContextManager: Stock3 } = require('@opentelemetry/context-async-hooks-3');
-  MANAGERS.push(['stock AsyncLocalStorageContextManager 3.x', () => new Stock3() as AttachingManager]);
+  const { AsyncLocalStorageContextManager: Stock3 } = require('@opentelemetry/context-async-hooks-3') as typeof import('@opentelemetry/context-async-hooks-3');
+  MANAGERS.push(['stock AsyncLocalStorageContextManager 3.x', () => new Stock3()]);
 }
 
 const key1 = createContextKey('contract key 1');

@@ -43,7 +43,7 @@ function get(agent: http.Agent, port: number, id: string): Promise<Seen> {
 describe('http server with keep-alive clients', () => {
   test('a handler never sees values a previous request set without reset', async () => {
     const sockets = new Set<net.Socket>();
-    const server = http.createServer(async (req, res) => {
+    const server = http.createServer((req, res) => void (async () => {
       const id = req.url!.slice(1);
       const atEntry: Seen['atEntry'] = [requestId.get('<unset>'), user.get('<unset>')];
       requestId.set(id);
@@ -51,7 +51,7 @@ describe('http server with keep-alive clients', () => {
       await sleep(Math.random() * 3);
       const afterAwait: Seen['afterAwait'] = [requestId.get(undefined), user.get(undefined)];
       res.end(JSON.stringify({ id, atEntry, afterAwait }));
-    });
+    })());
     server.on('connection', (s) => sockets.add(s));
     const port = await listen(server);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
@@ -75,7 +75,7 @@ describe('http server with keep-alive clients', () => {
 
 describe('net server', () => {
   test("a socket's data event never sees what the previous data event set", async () => {
-    const seen: Array<string | undefined> = [];
+    const seen: (string | undefined)[] = [];
     const server = net.createServer((socket) => {
       socket.setEncoding('utf8');
       socket.on('data', (chunk: string) => {
@@ -105,7 +105,7 @@ describe('one resource, many callbacks', () => {
   test('a callback never sees what an earlier callback of its resource set, however sets interleave', async () => {
     const job = new AsyncResource('job');
     const other = new AsyncResource('other');
-    const seen: Array<[string, string]> = [];
+    const seen: [string, string][] = [];
     for (let i = 0; i < 3; i++) {
       job.runInAsyncScope(() => {
         const entry = requestId.get('<unset>');

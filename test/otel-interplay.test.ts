@@ -69,7 +69,7 @@ describe('with ContextVarsContextManager registered globally', () => {
       });
     });
     const [child, parent] = exporter.getFinishedSpans();
-    expect(child!.parentSpanContext?.spanId).toBe(parent!.spanContext().spanId);
+    expect(child.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
   });
 
   test('context.with(ROOT_CONTEXT) unsets vars inside, as any OTel user would expect', () => {

@@ -47,7 +47,7 @@ function pythonReady(): string | undefined {
 }
 
 const missing = pythonReady();
-const ci = process.env['CI'] === 'true';
+const ci = process.env.CI === 'true';
 const describeWithPython = missing === undefined ? describe : ci ? describe : describe.skip;
 const title = missing === undefined || ci
   ? 'Node A -> Python (opentelemetry-api propagation) -> Node B'
@@ -74,10 +74,10 @@ function getJson(agent: http.Agent, target: number, pathname: string, headers: R
 }
 
 describeWithPython(title, () => {
-  let python: ChildProcess;
+  let python: ChildProcess | undefined;
   let pythonPort: number;
-  let serviceA: http.Server;
-  let serviceB: http.Server;
+  let serviceA: http.Server | undefined;
+  let serviceB: http.Server | undefined;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   const exporter = new InMemorySpanExporter();
   const tracer = new BasicTracerProvider({
@@ -87,17 +87,18 @@ describeWithPython(title, () => {
   beforeAll(async () => {
     if (missing !== undefined) throw new Error(`CI=true and the Python service cannot run (${missing}): run ${SETUP}`);
     context.setGlobalContextManager(new ContextVarsContextManager());
-    python = spawn(PYTHON, [SERVICE], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(PYTHON, [SERVICE], { stdio: ['ignore', 'pipe', 'pipe'] });
+    python = child;
     pythonPort = await new Promise<number>((resolve, reject) => {
       let err = '';
-      python.stderr!.on('data', (d: Buffer) => { err += d.toString(); });
-      python.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
-      python.once('exit', (code) => reject(new Error(`python exited with ${code}: ${err}`)));
+      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+      child.once('exit', (code) => reject(new Error(`python exited with ${code}: ${err}`)));
     });
     // B: binds what arrives (trace context, Baggage, vars) and answers with what its handler sees.
     serviceB = await listen((req, res) => {
       const extracted = propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
-      context.with(extracted, async () => {
+      void context.with(extracted, async () => {
         await new Promise((resolve) => setTimeout(resolve, 2));
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({
@@ -119,10 +120,10 @@ describeWithPython(title, () => {
         await tracer.startActiveSpan('call python', async (span) => {
           const headers: Record<string, string> = {};
           propagator.inject(context.active(), headers, defaultTextMapSetter);
-          const viaPython = await getJson(agent, pythonPort, `/?next=${port(serviceB)}`, headers);
+          const viaPython = await getJson(agent, pythonPort, `/?next=${port(serviceB!)}`, headers);
           span.end();
           res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify({ traceId: span.spanContext().traceId, sentBaggage: headers['baggage'], viaPython }));
+          res.end(JSON.stringify({ traceId: span.spanContext().traceId, sentBaggage: headers.baggage, viaPython }));
         });
       });
     });
@@ -137,25 +138,25 @@ describeWithPython(title, () => {
 
   test('under concurrent requests, each keeps one trace id through Python, and its own vars', async () => {
     const client = new http.Agent({ keepAlive: true, maxSockets: 2 });
-    const runs = await Promise.all([0, 1, 2, 3].map((n) => getJson(client, port(serviceA), `/?n=${n}`)));
+    const runs = await Promise.all([0, 1, 2, 3].map((n) => getJson(client, port(serviceA!), `/?n=${n}`)));
     client.destroy();
     runs.forEach((run, n) => {
-      const viaPython = run['viaPython'] as Record<string, unknown>;
-      const b = viaPython['downstream'] as { traceId: string; vars: Record<string, unknown>; baggage: Record<string, string> };
-      expect(run['traceId']).toMatch(/^[0-9a-f]{32}$/);
-      expect(viaPython['seenTraceId']).toBe(run['traceId']);
-      expect(b.traceId).toBe(run['traceId']);
+      const viaPython = run.viaPython as Record<string, unknown>;
+      const b = viaPython.downstream as { traceId: string; vars: Record<string, unknown>; baggage: Record<string, string> };
+      expect(run.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(viaPython.seenTraceId).toBe(run.traceId);
+      expect(b.traceId).toBe(run.traceId);
       // Python decoded A's baggage: the vars as Python strings, spaces intact.
-      expect(viaPython['seenBaggage']).toEqual({ tenant: `acme corp ${n}`, 'request.id': `req-${n}`, attempt: String(n + 1), note: `two words ${n}` });
+      expect(viaPython.seenBaggage).toEqual({ tenant: `acme corp ${n}`, 'request.id': `req-${n}`, attempt: String(n + 1), note: `two words ${n}` });
       // Python wrote the spaces as '+'; B reads '+' literally (W3C), except through a var's codec.
-      expect(viaPython['sentBaggageHeader']).toContain(`tenant=acme+corp+${n}`);
+      expect(viaPython.sentBaggageHeader).toContain(`tenant=acme+corp+${n}`);
       expect(b.vars).toEqual({
         tenant: `acme+corp+${n}`, requestId: `req-${n}`, attempt: n + 1, note: `two words ${n}`,
-        runtime: expect.stringMatching(/^cpython 3\.\d+\.\d+$/),
+        runtime: expect.stringMatching(/^cpython 3\.\d+\.\d+$/) as unknown,
       });
       expect(b.baggage['python.runtime']).toMatch(/^cpython\+3\./);
     });
-    expect(new Set(runs.map((r) => r['traceId'])).size).toBe(4);
+    expect(new Set(runs.map((r) => r.traceId)).size).toBe(4);
     const spans = exporter.getFinishedSpans();
     expect(spans.map((s) => s.attributes['contextvar.request.id']).sort()).toEqual(['req-0', 'req-1', 'req-2', 'req-3']);
   });
@@ -166,8 +167,8 @@ describeWithPython(title, () => {
       tenant.set('a+b 100%');
       propagator.inject(context.active(), headers, defaultTextMapSetter);
     });
-    const viaPython = await getJson(agent, pythonPort, `/?next=${port(serviceB)}`, headers);
-    expect((viaPython['seenBaggage'] as Record<string, string>)['tenant']).toBe('a+b 100%');
-    expect(((viaPython['downstream'] as { vars: Record<string, unknown> }).vars)['tenant']).toBe('a+b+100%');
+    const viaPython = await getJson(agent, pythonPort, `/?next=${port(serviceB!)}`, headers);
+    expect((viaPython.seenBaggage as Record<string, string>).tenant).toBe('a+b 100%');
+    expect(((viaPython.downstream as { vars: Record<string, unknown> }).vars).tenant).toBe('a+b+100%');
   });
 });

@@ -52,7 +52,7 @@ test('takeOverContextManager() then makes spans and vars share one context, with
   exporter.reset();
   takeOverContextManager();
   expect(await varInsideActiveSpan(tenant)).toBe('acme');
-  expect(exporter.getFinishedSpans()[0]!.attributes).toEqual({ 'contextvar.tenant': 'acme' });
+  expect(exporter.getFinishedSpans()[0].attributes).toEqual({ 'contextvar.tenant': 'acme' });
   expect(warnings.calls()).toEqual([]);
   warnings.restore();
 });

@@ -41,7 +41,7 @@ function start(args: string[]): { child: ChildProcess; next: () => Promise<Recor
 let answers: Answer[];
 let clientSpans: SpanRecord[];
 let serverSpans: SpanRecord[];
-let exitCodes: Array<number | null>;
+let exitCodes: (number | null)[];
 
 beforeAll(async () => {
   const server = start(['server']);
@@ -74,8 +74,8 @@ test('W3C baggage still arrives next to our header: nothing is clobbered', () =>
 });
 
 test('client and server spans of one request share one trace id, distinct per request', () => {
-  const clientHttp = clientSpans.filter((s) => s.kind === SpanKind.CLIENT);
-  const server = serverSpans.filter((s) => s.kind === SpanKind.SERVER);
+  const clientHttp = clientSpans.filter((s) => s.kind === (SpanKind.CLIENT as number));
+  const server = serverSpans.filter((s) => s.kind === (SpanKind.SERVER as number));
   expect(clientHttp).toHaveLength(3);
   expect(server).toHaveLength(3);
   for (const { answer, traceId } of answers) {
@@ -90,7 +90,7 @@ test('client and server spans of one request share one trace id, distinct per re
 
 test('the server span carries the propagated vars as attributes, set by ContextVarSpanProcessor', () => {
   for (const { sent, traceId } of answers) {
-    const serverSpan = serverSpans.find((s) => s.kind === SpanKind.SERVER && s.traceId === traceId);
+    const serverSpan = serverSpans.find((s) => s.kind === (SpanKind.SERVER as number) && s.traceId === traceId);
     expect(serverSpan?.attributes).toMatchObject({
       'contextvar.tenant': sent.tenant,
       'contextvar.request.id': sent.requestId,

@@ -8,7 +8,14 @@ import { promisify } from 'node:util';
 import { ROOT, runNode } from './support/run-node';
 
 const run = promisify(execFile);
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+interface PackageJson {
+  exports: Record<string, Record<string, { types: string; default: string }> | string>;
+  repository: { url: string };
+  bugs: { url: string };
+  homepage: string;
+}
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+const rootExport = pkg.exports['.'] as Record<string, { types: string; default: string }>;
 
 /** The files `npm pack` would publish (without running the build again). */
 async function packedFiles(): Promise<string[]> {
@@ -19,7 +26,7 @@ async function packedFiles(): Promise<string[]> {
 
 describe('builds', () => {
   test("the bundlers' ESM build and the CommonJS build in one process share one context", async () => {
-    const out = JSON.parse(await runNode(['test/fixtures/module-and-cjs.mjs']));
+    const out = JSON.parse(await runNode(['test/fixtures/module-and-cjs.mjs'])) as unknown;
     expect(out).toEqual({
       moduleSeesCjsVar: ['fromCjs', 'fromModule'],
       cjsSeesModuleVar: ['fromCjs', 'fromModule'],
@@ -36,15 +43,15 @@ describe('builds', () => {
   });
 
   test('bundlers get the real ESM build first, Node gets the wrapper through import and CommonJS through require', () => {
-    for (const [subpath, target] of Object.entries(pkg.exports as Record<string, unknown>)) {
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
       if (typeof target === 'string') continue;
       expect([subpath, Object.keys(target as object)]).toEqual([subpath, ['module', 'import', 'require']]);
     }
-    const moduleBuild = readFileSync(path.join(ROOT, pkg.exports['.'].module.default), 'utf8');
+    const moduleBuild = readFileSync(path.join(ROOT, rootExport.module.default), 'utf8');
     expect(moduleBuild).toMatch(/^import \{[^}]*AsyncLocalStorage[^}]*\} from "node:async_hooks";$/m);
     expect(moduleBuild).toMatch(/from "@opentelemetry\/api";$/m);
     expect(moduleBuild).not.toMatch(/\brequire\(/);
-    expect(readFileSync(path.join(ROOT, pkg.exports['.'].import.default), 'utf8')).toMatch(/^import cjs from '\.\.\/cjs\/index\.js';$/m);
+    expect(readFileSync(path.join(ROOT, rootExport.import.default), 'utf8')).toMatch(/^import cjs from '\.\.\/cjs\/index\.js';$/m);
   });
 
   test('the declarations compile without MapIterator, which TypeScript before 5.6 lacks', () => {
@@ -60,8 +67,11 @@ describe('published files', () => {
     const maps = files.filter((f) => f.endsWith('.map'));
     expect(maps.length).toBeGreaterThan(10);
     for (const map of maps) {
-      const { sources, sourcesContent } = JSON.parse(readFileSync(path.join(ROOT, map), 'utf8'));
-      sources.forEach((source: string, i: number) => {
+      const { sources, sourcesContent } = JSON.parse(readFileSync(path.join(ROOT, map), 'utf8')) as {
+        sources: string[];
+        sourcesContent?: string[];
+      };
+      sources.forEach((source, i) => {
         const shipped = path.posix.join(path.posix.dirname(map), source);
         expect([map, source, files.includes(shipped)]).toEqual([map, source, true]);
         expect([map, source, sourcesContent?.[i] === readFileSync(path.join(ROOT, shipped), 'utf8')]).toEqual([map, source, true]);

@@ -42,7 +42,12 @@ describe('loading', () => {
   });
 
   test('package.json declares the api as a peer dependency and both entry points with types', async () => {
-    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as {
+      peerDependencies: Record<string, string>;
+      dependencies?: Record<string, string>;
+      exports: Record<string, Record<string, { types?: string }>>;
+      sideEffects: boolean;
+    };
     expect(pkg.peerDependencies['@opentelemetry/api']).toBe('>=1.9.0 <1.11.0');
     expect(pkg.dependencies?.['@opentelemetry/api']).toBeUndefined();
     expect(pkg.exports['.'].import.types).toBeDefined();

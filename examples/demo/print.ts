@@ -47,8 +47,8 @@ function table(spanRows: Row[]): string[] {
   const keys = [...new Set(spanRows.flatMap((r) => [...r.vars.keys()]))].sort();
   const header = ['span', 'kind', 'span_id', ...keys];
   const cells = spanRows.map((r) => [r.tree, r.kind, r.spanId, ...keys.map((k) => r.vars.get(k) ?? '-')]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  return [header, ...cells].map((c) => `  ${c.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}`);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  return [header, ...cells].map((c) => `  ${c.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()}`);
 }
 
 function logLine(record: LogRecord): string {
@@ -56,7 +56,7 @@ function logLine(record: LogRecord): string {
   // Trace fields first: they are what a log search joins on.
   const ordered = [...TRACE_FIELDS.filter((k) => keys.includes(k)), ...keys.filter((k) => !TRACE_FIELDS.includes(k))];
   const fields = ordered.map((k) => `${k}=${String(record[k])}`).join(' ');
-  return `    ${String(record.service ?? '?').padEnd(9)}${String(record.msg ?? '')}\n      ${fields}`;
+  return `    ${(record.service ?? '?').padEnd(9)}${record.msg ?? ''}\n      ${fields}`;
 }
 
 /**
@@ -78,7 +78,7 @@ export function formatTraces(requests: SentRequest[], spans: SpanRecord[], logs:
     lines.push(`Trace ${i + 1}/${requests.length}  trace_id=${request.traceId}  (${inTrace.length} spans: ${services})`);
     lines.push(`  request headers: ${sent}`);
     lines.push(...table((children.get(undefined) ?? []).flatMap((root) => rows(root, children, '', ''))));
-    const correlated = logs.filter((l) => l['trace_id'] === request.traceId);
+    const correlated = logs.filter((l) => l.trace_id === request.traceId);
     lines.push(`  log lines with this trace_id (${correlated.length}):`);
     lines.push(...correlated.map(logLine));
     lines.push('');

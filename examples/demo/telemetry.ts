@@ -47,8 +47,8 @@ export interface SpanRecord {
  * `OTEL_TRACES_EXPORTER` lists `otlp`. The demo then exports there as well as printing.
  */
 export function otlpRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  const exporters = (env['OTEL_TRACES_EXPORTER'] ?? '').split(',').map((s) => s.trim());
-  return Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) || exporters.includes('otlp');
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim());
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) || exporters.includes('otlp');
 }
 
 export interface Telemetry {
@@ -70,7 +70,7 @@ export function startTelemetry(service: string): Telemetry {
   // The exporter reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and _HEADERS itself.
   if (otlpRequested()) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': process.env['OTEL_SERVICE_NAME'] ? `${process.env['OTEL_SERVICE_NAME']}-${service}` : `demo-${service}` }),
+    resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ? `${process.env.OTEL_SERVICE_NAME}-${service}` : `demo-${service}` }),
     spanProcessors,
   });
   provider.register({

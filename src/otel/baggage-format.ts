@@ -37,7 +37,7 @@ function pair(key: string, value: string, metadata?: string): string | undefined
  * Baggage entry of the same key. Entries past the limits are left out, the vars' reported once.
  */
 function injectBaggage(context: OtelContext, carrier: unknown, setter: TextMapSetter,
-  vars: ReadonlyArray<ContextVar<unknown>>, io: VarText): void {
+  vars: readonly ContextVar<unknown>[], io: VarText): void {
   if (context.getValue(SUPPRESS_TRACING_KEY) === true) return;
   const entries: string[] = [];
   const written = new Set<string>();
@@ -115,7 +115,7 @@ function extractBaggage(context: OtelContext, carrier: unknown, getter: TextMapG
   let ctx = propagation.setBaggage(context, propagation.createBaggage(entries));
   for (const [name, v] of byName) {
     if (!Object.hasOwn(entries, name)) continue;
-    const value = io.valueOf(v, entries[name]!.value);
+    const value = io.valueOf(v, entries[name].value);
     if (value !== UNBOUND) ctx = v.setIn(ctx, value);
   }
   return ctx;
@@ -124,11 +124,11 @@ function extractBaggage(context: OtelContext, carrier: unknown, getter: TextMapG
 /** ContextVarPropagator's format 'baggage': the W3C `baggage` header, read and written as above. */
 export class BaggageFormat implements WireFormat {
   readonly field = BAGGAGE_HEADER;
-  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
+  readonly #vars: readonly ContextVar<unknown>[];
   readonly #byName: ReadonlyMap<string, ContextVar<unknown>>;
   readonly #io: VarText;
 
-  constructor(vars: ReadonlyArray<ContextVar<unknown>>, byName: ReadonlyMap<string, ContextVar<unknown>>, io: VarText) {
+  constructor(vars: readonly ContextVar<unknown>[], byName: ReadonlyMap<string, ContextVar<unknown>>, io: VarText) {
     this.#vars = vars;
     this.#byName = byName;
     this.#io = io;

@@ -43,9 +43,9 @@ export function logFields(options?: LogFieldsOptions): Record<string, unknown> {
   try {
     const spanContext = trace.getSpanContext(context.active());
     if (spanContext !== undefined && isSpanContextValid(spanContext)) {
-      fields['trace_id'] = spanContext.traceId;
-      fields['span_id'] = spanContext.spanId;
-      fields['trace_flags'] = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
+      fields.trace_id = spanContext.traceId;
+      fields.span_id = spanContext.spanId;
+      fields.trace_flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
     }
   } catch (error) {
     reportOnce(`could not read the active span: ${errorText(error)}`);

@@ -88,10 +88,12 @@ export class ContextVarPropagator implements TextMapPropagator {
    * W3C baggage key.
    */
   constructor(options: ContextVarPropagatorOptions) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`ContextVarPropagator: an options object was expected, got ${reprValue(options)}`);
     }
     const { vars, header = DEFAULT_HEADER, codecs = {}, format = 'header' } = options;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
     if (format !== 'header' && format !== 'baggage') {
       throw new TypeError(`ContextVarPropagator: format must be 'header' or 'baggage', got ${reprValue(format)}`);
     }
@@ -115,6 +117,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     if (!baggage && RESERVED_HEADERS.has(header.toLowerCase())) {
       throw new TypeError(`ContextVarPropagator: header ${reprValue(header.toLowerCase())} belongs to a W3C propagator`);
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
     if (typeof codecs !== 'object' || codecs === null) {
       throw new TypeError(`ContextVarPropagator: codecs must be an object keyed by var name, got ${reprValue(codecs)}`);
     }

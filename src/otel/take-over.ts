@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
-import { SPLIT_WARNING_CODE, foreignManager, isOurManager, registeredManager } from '../internal/split-check';
+import { SPLIT_WARNING_CODE, foreignManager, isOurManager, registeredManager } from './split-check';
 import { ContextVarsContextManager } from './manager';
 
 /**

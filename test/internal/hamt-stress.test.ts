@@ -55,10 +55,10 @@ test(`5,000 seeded random steps (seed ${SEED}) against a Map: lookups, size, ord
   const key = {};
   let root: HamtNode | null = null;
   let model = new Map<number, unknown>();
-  const snapshots: Array<{ root: HamtNode | null; model: Map<number, unknown> }> = [];
+  const snapshots: { root: HamtNode | null; model: Map<number, unknown> }[] = [];
 
   for (let step = 0; step < 5_000; step++) {
-    const id = ids[Math.floor(random() * ids.length)]!;
+    const id = ids[Math.floor(random() * ids.length)];
     const r = random();
     if (r < 0.55) {
       const value = r < 0.05 ? undefined : { step };

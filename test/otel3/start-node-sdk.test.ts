@@ -42,8 +42,8 @@ test('right after startNodeSdk(), spans and log records miss the vars, and one p
   const warnings = splitWarnings();
   expect(await varInsideActiveSpan(tenant)).toBe('unset inside the span');
   logInside();
-  expect(spans.getFinishedSpans()[0]!.attributes).toEqual({});
-  expect(records.getFinishedLogRecords()[0]!.attributes).toEqual({});
+  expect(spans.getFinishedSpans()[0].attributes).toEqual({});
+  expect(records.getFinishedLogRecords()[0].attributes).toEqual({});
   expect(warnings.calls()).toHaveLength(1);
   expect(warnings.calls()[0]).toMatch(/context manager is AsyncLocalStorageContextManager.*takeOverContextManager\(\) right after an SDK that registers its own \(startNodeSdk\(\)/);
   warnings.restore();
@@ -58,8 +58,8 @@ test('startNodeSdk() then takeOverContextManager(): spans and log records carry 
   expect(takeOverContextManager()).toBe(manager);
   expect(await varInsideActiveSpan(tenant)).toBe('acme');
   logInside();
-  expect(spans.getFinishedSpans()[0]!.attributes).toEqual({ 'contextvar.tenant': 'acme' });
-  expect(records.getFinishedLogRecords()[0]!.attributes).toEqual({ 'contextvar.tenant': 'acme' });
+  expect(spans.getFinishedSpans()[0].attributes).toEqual({ 'contextvar.tenant': 'acme' });
+  expect(records.getFinishedLogRecords()[0].attributes).toEqual({ 'contextvar.tenant': 'acme' });
   expect(warnings.calls()).toEqual([]);
   warnings.restore();
 });

@@ -131,7 +131,7 @@ describe('timers and emitters, one tick after another', () => {
     const INTERVALS = 8;
     const TICKS = 40;
     const observations: Observation[] = [];
-    const creationSeen: Array<[string, unknown]> = [];
+    const creationSeen: [string, unknown][] = [];
     await Promise.all(Array.from({ length: INTERVALS }, (_, k) => workerName.run(`interval-${k}`, () =>
       new Promise<void>((resolve) => {
         let tick = 0;
@@ -250,7 +250,7 @@ describe('pipelined http requests (several in one socket write)', () => {
 /** A minimal async job queue: one consumer awaits `next()`, producers `push()` from anywhere. */
 class JobQueue<T> {
   readonly #items: T[] = [];
-  readonly #waiters: Array<(item: T | undefined) => void> = [];
+  readonly #waiters: ((item: T | undefined) => void)[] = [];
   #closed = false;
 
   push(item: T): void {
@@ -336,7 +336,7 @@ describe('job-queue worker: one long-lived loop handling queued jobs', () => {
 
   test("each job through requestId.run(job.id, handler): the handler sees that id and nothing of other jobs", async () => {
     const queue = new JobQueue<Job>();
-    const seen: Array<{ id: string; atEntry: [unknown, unknown]; afterAwait: [unknown, unknown] }> = [];
+    const seen: { id: string; atEntry: [unknown, unknown]; afterAwait: [unknown, unknown] }[] = [];
     const handle = async (job: Job) => {
       const atEntry: [unknown, unknown] = [requestId.get(UNSET), user.get(UNSET)];
       user.set(`user-${job.id}`);

@@ -57,7 +57,9 @@ interface Misuse<P> {
   misuse: (p: P) => unknown;
 }
 
-const misuses: Array<Misuse<any>> = [
+// One list of cases, each with its own prepared value's type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const misuses: Misuse<any>[] = [
   { title: 'ContextVar with a non-string name', errorClass: TypeError, message: /name must be a string/,
     prepare: () => null, misuse: () => new ContextVar(42 as unknown as string) },
   { title: 'ContextVar with options that are not an object', errorClass: TypeError,
@@ -71,7 +73,7 @@ const misuses: Array<Misuse<any>> = [
   { title: 'reset() with null', errorClass: TypeError,
     prepare: () => null, misuse: () => a.reset(null as never) },
   { title: 'reset() with a forged object of Token.prototype', errorClass: TypeError,
-    prepare: () => Object.create(Token.prototype), misuse: (t: Token<string>) => a.reset(t) },
+    prepare: () => Object.create(Token.prototype) as Token<string>, misuse: (t: Token<string>) => a.reset(t) },
   { title: 'reset() with a used token (message says used once)', errorClass: RuntimeError, message: /has already been used once/,
     prepare: () => {
       const t = a.set('then reset');
@@ -110,7 +112,7 @@ const misuses: Array<Misuse<any>> = [
   { title: 'constructing a Token with new', errorClass: RuntimeError, message: /only be created by ContextVars/,
     prepare: () => null, misuse: () => new (Token as unknown as new () => unknown)() },
   { title: 'constructing a Token through Reflect.construct with a guessed symbol', errorClass: RuntimeError,
-    prepare: () => null, misuse: () => Reflect.construct(Token, [Symbol('otel-contextvars.mint'), a, Token.MISSING, {}]) },
+    prepare: () => null, misuse: () => Reflect.construct(Token, [Symbol('otel-contextvars.mint'), a, Token.MISSING, {}]) as unknown },
   { title: 'Context() with an argument', errorClass: TypeError, message: /does not accept any arguments/,
     prepare: () => null, misuse: () => new (Context as unknown as new (x: unknown) => Context)({}) },
   { title: 'Context.get with a non-ContextVar key', errorClass: TypeError, message: /ContextVar key was expected/,
@@ -160,7 +162,7 @@ describe('failed resets do not consume the token', () => {
     const ctx = new Context();
     const token = ctx.run(() => a.set('in ctx'));
     expectThrowsClass(() => a.reset(token), ValueError);
-    expectThrowsClass(() => b.reset(token as never), ValueError);
+    expectThrowsClass(() => b.reset(token), ValueError);
     ctx.run(() => a.reset(token));
     expect(ctx.get(a, UNSET)).toBe(UNSET);
     expectThrowsClass(() => ctx.run(() => a.reset(token)), RuntimeError);

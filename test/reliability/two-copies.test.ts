@@ -21,7 +21,7 @@ beforeAll(expectBuiltPackage);
 
 describe('ESM import and CJS require in one process', () => {
   test('are one instance: every export identical, and vars, Contexts, managers and tokens work across them', async () => {
-    const out = JSON.parse(await runNode(['test/reliability/fixtures/esm-and-cjs.mjs']));
+    const out = JSON.parse(await runNode(['test/reliability/fixtures/esm-and-cjs.mjs'])) as Record<string, unknown>;
     expect(out.exports).toBeGreaterThanOrEqual(12);
     expect(out.differing).toEqual([]);
     expect(out.missingInEsm).toEqual([]);
@@ -44,14 +44,14 @@ describe('two versions of the package in one process', () => {
   let ownVersion: string;
 
   beforeAll(async () => {
-    ownVersion = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version;
+    ownVersion = (JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     tmp = await mkdtemp(path.join(os.tmpdir(), 'otel-contextvars-two-versions-'));
     // The other version as users get one: a package directory under another version number,
     // packed with `npm pack` and unpacked into node_modules, as npm installs it.
     const staging = path.join(tmp, 'staging');
     await mkdir(staging, { recursive: true });
     for (const entry of ['dist', 'src', 'README.md', 'LICENSE']) await cp(path.join(ROOT, entry), path.join(staging, entry), { recursive: true });
-    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
     await writeFile(path.join(staging, 'package.json'), JSON.stringify({ ...pkg, version: OTHER_VERSION, scripts: {} }));
     const versionJs = path.join(staging, 'dist/cjs/internal/version.js');
     const source = await readFile(versionJs, 'utf8');
@@ -73,7 +73,10 @@ describe('two versions of the package in one process', () => {
   });
 
   test.each(['old-first', 'new-first'])('loaded %s: one shared context, and the meeting is reported through diag', async (order) => {
-    const { seen, diagLines } = JSON.parse(await runNode(['test/reliability/fixtures/two-versions.cjs', copyDir, order]));
+    const { seen, diagLines } = JSON.parse(await runNode(['test/reliability/fixtures/two-versions.cjs', copyDir, order])) as {
+      seen: unknown;
+      diagLines: string[];
+    };
     expect(seen).toEqual({
       twoCopies: true,
       sameMissing: true,

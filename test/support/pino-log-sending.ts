@@ -1,8 +1,8 @@
 import { runNode } from './run-node';
 
 interface Output {
-  answers: Array<{ id: string; traceId: string }>;
-  logs: Array<{ body: string; attributes: Record<string, unknown>; traceId: string | null }>;
+  answers: { id: string; traceId: string }[];
+  logs: { body: string; attributes: Record<string, unknown>; traceId: string | null }[];
 }
 
 /**
@@ -30,7 +30,7 @@ export async function checkPinoLogSending(nodeOptions: string[], telemetry: stri
   }
   // Requests overlapped (another request's line between a request's first and last), and later
   // ones started after earlier ones ended, on reused keep-alive sockets (at most 4).
-  const first = logs[0]!.attributes['contextvar.request.id'];
+  const first = logs[0].attributes['contextvar.request.id'];
   const lastOfFirst = logs.findLastIndex((r) => r.attributes['contextvar.request.id'] === first);
   expect(logs.slice(0, lastOfFirst).some((r) => r.attributes['contextvar.request.id'] !== first)).toBe(true);
   const firstEnd = logs.findIndex((r) => r.body === 'request end');

@@ -7,7 +7,7 @@ export function splitWarnings(): { calls(): string[]; restore(): void } {
   const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
   return {
     calls: () => spy.mock.calls
-      .filter(([, options]) => (options as { code?: string } | undefined)?.code === 'OTEL_CONTEXTVARS_SPLIT')
+      .filter(([, options]) => (options)?.code === 'OTEL_CONTEXTVARS_SPLIT')
       .map(([message]) => String(message)),
     restore: () => spy.mockRestore(),
   };

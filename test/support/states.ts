@@ -9,7 +9,7 @@ const someSpan = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c803
  * The starting states every conformance case runs in, as CPython runs its cases inside a fresh
  * Context (`isolated_context`). A case must behave the same whatever surrounds it.
  */
-export const STATES: ReadonlyArray<[string, <R>(fn: () => R) => R]> = [
+export const STATES: readonly [string, <R>(fn: () => R) => R][] = [
   ['in a fresh Context', (fn) => new Context().run(fn)],
   ['in a snapshot taken after another var was set and reset', (fn) =>
     new Context().run(() => {

@@ -76,7 +76,7 @@ function serverSpans(): number {
 
 function own(key: string): Seen {
   const h = headersFor(key);
-  return [h['x-request-id']!, h['x-user'] ?? '<unset>', 'en'];
+  return [h['x-request-id'], h['x-user'] ?? '<unset>', 'en'];
 }
 
 /** What a span attribute or log field holds for a var: nothing when the request left it unset. */
@@ -145,9 +145,9 @@ function checkSpans(keys: string[], frameworkSpan: ((span: ReadableSpan) => bool
 function checkLogs(keys: string[]): string[] {
   const problems: string[] = [];
   const traceOf = new Map(spans.getFinishedSpans().filter((s) => s.name === 'load order').map((s) => [String(s.attributes['order.id']), s.spanContext().traceId]));
-  const linesOf = new Map<string, Array<Record<string, unknown>>>();
+  const linesOf = new Map<string, Record<string, unknown>[]>();
   for (const line of logLines) {
-    const key = String(line['order']);
+    const key = String(line.order);
     linesOf.set(key, [...(linesOf.get(key) ?? []), line]);
   }
   for (const key of keys) {
@@ -155,7 +155,7 @@ function checkLogs(keys: string[]): string[] {
     const lines = linesOf.get(key) ?? [];
     if (lines.length !== 2) problems.push(`${key}: ${lines.length} log lines, expected 2 (service and handler)`);
     for (const line of lines) {
-      if (line['request.id'] !== rid || line['user.id'] !== recorded(usr) || line['trace_id'] !== traceOf.get(key)) {
+      if (line['request.id'] !== rid || line['user.id'] !== recorded(usr) || line.trace_id !== traceOf.get(key)) {
         problems.push(`${key}: log line lacks its vars or trace: ${JSON.stringify(line)}`);
       }
     }

@@ -30,6 +30,7 @@ export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
       // the new AsyncContextFrame, the largest cost here. Unlike AsyncLocalStorage.run's own
       // shortcut, a set() inside fn must still not reach the caller: put the caller's frame back.
       try {
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- fn's parameters are `never`: no-argument calls need the assertion (tsc rejects the call without it)
         return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
       } finally {
         if (als.getStore() !== stored) als.enterWith(outer);
@@ -40,12 +41,13 @@ export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
     // without its second getStore() and its extra JS frame per nesting level.
     als.enterWith({ cell: entering ? cell : outer.cell, data });
     try {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- fn's parameters are `never`: no-argument calls need the assertion (tsc rejects the call without it)
       return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
     } finally {
       if (entering) {
         // As in hooks.ts: the cell keeps the mapping current at the end of `ctx.run`.
         const inner = als.getStore();
-        if (inner !== undefined && inner.cell === cell) cell.data = inner.data;
+        if (inner?.cell === cell) cell.data = inner.data;
         cell.entered = false;
       }
       als.enterWith(outer);

@@ -25,7 +25,7 @@ export function selfCheck(create: (root: Frame) => HooksEngine): string | undefi
     });
     probe.seal();
     if (!readBack) return 'a frame entered in a callback was not read back in it';
-    if (!child!.runInAsyncScope(() => probe.current() === marked)) return 'a resource created after an enter did not inherit its frame';
+    if (child?.runInAsyncScope(() => probe.current() === marked) !== true) return 'a resource created after an enter did not inherit its frame';
     if (parent.runInAsyncScope(() => probe.current()) !== root) return "an enter was still seen by its resource's next callback";
     return undefined;
   } catch (error) {

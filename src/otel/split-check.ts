@@ -1,5 +1,5 @@
 import { diag } from '@opentelemetry/api';
-import { shared } from './shared';
+import { shared } from '../internal/shared';
 
 /** Set on every ContextVarsContextManager, whichever copy of the package made it. */
 export const MANAGER_BRAND: unique symbol = Symbol.for('otel-contextvars.manager') as never;
@@ -43,7 +43,9 @@ export function isOurManager(manager: unknown): boolean {
 }
 
 function managerName(manager: object): string {
-  return (manager.constructor as { name?: string } | undefined)?.name || 'another manager';
+  const name = (manager.constructor as { name?: string } | undefined)?.name;
+  // An anonymous class has the name '': that one is named generically too.
+  return name !== undefined && name !== '' ? name : 'another manager';
 }
 
 const FIX =
