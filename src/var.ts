@@ -45,12 +45,17 @@ function countName(name: string): void {
 }
 
 function isOtelContext(ctx: unknown): ctx is OtelContext {
-  return typeof ctx === 'object' && ctx !== null && typeof (ctx as OtelContext).getValue === 'function' &&
-    typeof (ctx as OtelContext).setValue === 'function';
+  return (
+    typeof ctx === 'object' &&
+    ctx !== null &&
+    typeof (ctx as OtelContext).getValue === 'function' &&
+    typeof (ctx as OtelContext).setValue === 'function'
+  );
 }
 
 function requireOtelContext(ctx: unknown, method: string): asserts ctx is OtelContext {
-  if (!isOtelContext(ctx)) throw new TypeError(`ContextVar.${method}: an OpenTelemetry Context was expected, got ${reprValue(ctx)}`);
+  if (!isOtelContext(ctx))
+    throw new TypeError(`ContextVar.${method}: an OpenTelemetry Context was expected, got ${reprValue(ctx)}`);
 }
 
 // Guards the repr of a var whose default contains the var itself (Python prints '...').
@@ -142,7 +147,8 @@ export class ContextVar<T> {
     const frame = engine.current();
     if (state.cell !== frame.cell) throw new ValueError(`${String(token)} was created in a different Context`);
     const old = state.oldValue;
-    const data = old === Token.MISSING ? removeVarIn(frame.data, this.#id) : writeVarIn(frame.data, this.#id, this, old);
+    const data =
+      old === Token.MISSING ? removeVarIn(frame.data, this.#id) : writeVarIn(frame.data, this.#id, this, old);
     engine.enter(frame, { cell: frame.cell, data });
     state.used = true;
   }

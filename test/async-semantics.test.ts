@@ -27,7 +27,12 @@ describe('3.1 a value set before scheduling is seen by the scheduled work', () =
       return results;
     });
     expect(seen).toEqual({
-      await: 'before', timer: 'before', microtask: 'before', nextTick: 'before', then: 'before', immediate: 'before',
+      await: 'before',
+      timer: 'before',
+      microtask: 'before',
+      nextTick: 'before',
+      then: 'before',
+      immediate: 'before',
     });
   });
 
@@ -71,8 +76,13 @@ describe('3.2 set() reaches the rest of the run and what it schedules afterwards
       return [mid, v.get(undefined)];
     };
     const results = await inFresh(() =>
-      Promise.all([isolated(sibling)('a', 1), isolated(sibling)('b', 3), isolated(sibling)('c', 2)]));
-    expect(results).toEqual([['a', 'a'], ['b', 'b'], ['c', 'c']]);
+      Promise.all([isolated(sibling)('a', 1), isolated(sibling)('b', 3), isolated(sibling)('c', 2)]),
+    );
+    expect(results).toEqual([
+      ['a', 'a'],
+      ['b', 'b'],
+      ['c', 'c'],
+    ]);
   });
 });
 
@@ -115,7 +125,12 @@ describe('3.4 the rule for async functions', () => {
   });
 
   test('isolated keeps this and arguments', () => {
-    const obj = { k: 1, add: isolated(function (this: { k: number }, a: number) { return this.k + a; }) };
+    const obj = {
+      k: 1,
+      add: isolated(function (this: { k: number }, a: number) {
+        return this.k + a;
+      }),
+    };
     expect(obj.add(2)).toBe(3);
     expect(() => isolated(5 as never)).toThrow(TypeError);
   });
@@ -180,17 +195,20 @@ describe('3.6 OpenTelemetry with() decides the vars inside', () => {
 describe('3.3 no bleeding between callbacks of one resource', () => {
   test('a setInterval tick never sees what the previous tick set', async () => {
     const seen: (string | undefined)[] = [];
-    await inFresh(() => new Promise<void>((resolve) => {
-      let n = 0;
-      const timer = setInterval(() => {
-        seen.push(v.get(undefined));
-        v.set(`tick ${n}`);
-        if (++n === 5) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 1);
-    }));
+    await inFresh(
+      () =>
+        new Promise<void>((resolve) => {
+          let n = 0;
+          const timer = setInterval(() => {
+            seen.push(v.get(undefined));
+            v.set(`tick ${n}`);
+            if (++n === 5) {
+              clearInterval(timer);
+              resolve();
+            }
+          }, 1);
+        }),
+    );
     expect(seen).toEqual([undefined, undefined, undefined, undefined, undefined]);
   });
 

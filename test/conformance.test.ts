@@ -3,7 +3,14 @@
 import { inspect } from 'node:util';
 import { ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
 import {
-  Context, ContextVar, LookupError, RuntimeError, Token, ValueError, copyContext, currentContext,
+  Context,
+  ContextVar,
+  LookupError,
+  RuntimeError,
+  Token,
+  ValueError,
+  copyContext,
+  currentContext,
 } from '../src/index';
 import { inEveryState } from './support/states';
 

@@ -31,14 +31,24 @@ describe('start-up self-check', () => {
   });
 
   test("fails for plain enterWith where it sticks to the resource (that engine's leak), passes where it does not", () => {
-    const plain = (root: Frame): HooksEngine => ({ ...createAlsEngine('fallback', root), seal() { /* nothing to seal */ }, dispose() { /* nothing to release */ } });
+    const plain = (root: Frame): HooksEngine => ({
+      ...createAlsEngine('fallback', root),
+      seal() {
+        /* nothing to seal */
+      },
+      dispose() {
+        /* nothing to release */
+      },
+    });
     const failure = selfCheck(plain);
     if (engine.kind === 'async-context-frame') expect(failure).toBeUndefined();
     else expect(failure).toBe("an enter was still seen by its resource's next callback");
   });
 
   test('made to fail: the fallback runs, values are still seen after every async hop, one warning for two loaded copies', async () => {
-    const out = JSON.parse(await runNode(['test/fixtures/engine-fallback.mjs'], { env: { OTEL_CONTEXTVARS_SELF_CHECK: 'fail' } })) as Record<string, unknown>;
+    const out = JSON.parse(
+      await runNode(['test/fixtures/engine-fallback.mjs'], { env: { OTEL_CONTEXTVARS_SELF_CHECK: 'fail' } }),
+    ) as Record<string, unknown>;
     expect(out.seen).toEqual(['outer', 'outer', 'outer', 'outer', 'outer', 'outer']);
     if (engine.kind === 'async-context-frame') {
       // AsyncContextFrame needs no help, so there is nothing to check and nothing to warn about.

@@ -15,11 +15,19 @@ function example(name: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
 }
 
 function jsonLines(out: string): Record<string, unknown>[] {
-  return out.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return out
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('npm run demo (examples/demo.ts)', () => {
-  interface TraceBlock { traceId: string; headers: string; rows: string[]; logs: { message: string; fields: Record<string, string> }[] }
+  interface TraceBlock {
+    traceId: string;
+    headers: string;
+    rows: string[];
+    logs: { message: string; fields: Record<string, string> }[];
+  }
   let out: string;
   let traces: TraceBlock[];
 
@@ -31,11 +39,16 @@ describe('npm run demo (examples/demo.ts)', () => {
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i];
       const head = /^Trace \d\/\d {2}trace_id=([0-9a-f]{32})/.exec(line);
-      if (head) traces.push(current = { traceId: head[1], headers: '', rows: [], logs: [] });
+      if (head) traces.push((current = { traceId: head[1], headers: '', rows: [], logs: [] }));
       else if (current && line.startsWith('  request headers: ')) current.headers = line.slice(19);
       else if (current && /^ {4}(?:frontend|backend) /.test(line)) {
         // A log line: the message, then its fields on the next line.
-        const fields = Object.fromEntries(lines[++i].trim().split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+        const fields = Object.fromEntries(
+          lines[++i]
+            .trim()
+            .split(' ')
+            .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+        );
         current.logs.push({ message: line.trim(), fields });
       } else if (current && /^ {2}[│├└ ─]*(?:frontend|backend)/.test(line)) current.rows.push(line);
     }
@@ -50,14 +63,26 @@ describe('npm run demo (examples/demo.ts)', () => {
 
   test('each tree nests the backend spans under the frontend client span that called them', () => {
     const expected = [
-      [0, 'frontend GET /checkout'], [1, 'frontend checkout'], [2, 'frontend GET /stock'], [3, 'backend  GET /stock'],
-      [4, 'backend  reserve stock'], [2, 'frontend GET /payment'], [3, 'backend  GET /payment'], [4, 'backend  charge payment'],
+      [0, 'frontend GET /checkout'],
+      [1, 'frontend checkout'],
+      [2, 'frontend GET /stock'],
+      [3, 'backend  GET /stock'],
+      [4, 'backend  reserve stock'],
+      [2, 'frontend GET /payment'],
+      [3, 'backend  GET /payment'],
+      [4, 'backend  charge payment'],
     ];
     for (const t of traces) {
       // Depth from the column where the service name starts: every tree level indents by three.
       const shape = t.rows.map((row) => {
         const at = row.search(/frontend|backend/);
-        return [(at - 2) / 3, row.slice(at).split(/ {2,}(?=server|client|internal)/)[0].trimEnd()];
+        return [
+          (at - 2) / 3,
+          row
+            .slice(at)
+            .split(/ {2,}(?=server|client|internal)/)[0]
+            .trimEnd(),
+        ];
       });
       expect(shape).toEqual(expected);
     }
@@ -65,11 +90,24 @@ describe('npm run demo (examples/demo.ts)', () => {
 
   test("every span after the frontend's middleware carries the request's vars as contextvar.* attributes", () => {
     const header = out.split('\n').find((l) => l.trimStart().startsWith('span '))!;
-    expect(header.split(/\s{2,}/).slice(-3)).toEqual(['contextvar.request.id', 'contextvar.tenant', 'contextvar.user.id']);
-    const sent = [['req-1001', 'acme', 'alice'], ['req-1002', 'globex', 'bob'], [undefined, 'initech', 'carol']];
+    expect(header.split(/\s{2,}/).slice(-3)).toEqual([
+      'contextvar.request.id',
+      'contextvar.tenant',
+      'contextvar.user.id',
+    ]);
+    const sent = [
+      ['req-1001', 'acme', 'alice'],
+      ['req-1002', 'globex', 'bob'],
+      [undefined, 'initech', 'carol'],
+    ];
     traces.forEach((t, i) => {
       const [id, tenant, user] = sent[i];
-      const values = t.rows.map((row) => row.trim().split(/\s{2,}/).slice(-3));
+      const values = t.rows.map((row) =>
+        row
+          .trim()
+          .split(/\s{2,}/)
+          .slice(-3),
+      );
       // The server span starts before the middleware sets anything.
       expect(values[0]).toEqual(['-', '-', '-']);
       const requestIds = new Set(values.slice(1).map((v) => v[0]));
@@ -83,7 +121,10 @@ describe('npm run demo (examples/demo.ts)', () => {
 
   test("the log lines of both processes carry their trace's ids and the request's vars", () => {
     for (const t of traces) {
-      const requestId = t.rows[1].trim().split(/\s{2,}/).slice(-3)[0];
+      const requestId = t.rows[1]
+        .trim()
+        .split(/\s{2,}/)
+        .slice(-3)[0];
       const tenant = /x-tenant: (\w+)/.exec(t.headers)![1];
       expect(t.logs.map((l) => l.message.split(/\s+/)[0])).toEqual(['frontend', 'frontend', 'backend', 'backend']);
       const spanIds = new Set(t.rows.map((row) => /\b[0-9a-f]{16}\b/.exec(row)![0]));
@@ -99,7 +140,9 @@ describe('npm run demo (examples/demo.ts)', () => {
     const bodies: { url: string; body: string }[] = [];
     const collector = http.createServer((req, res) => {
       let body = '';
-      req.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; });
+      req.setEncoding('utf8').on('data', (chunk: string) => {
+        body += chunk;
+      });
       req.on('end', () => {
         bodies.push({ url: req.url ?? '', body });
         res.setHeader('content-type', 'application/json');
@@ -128,14 +171,20 @@ describe('npm run demo (examples/demo.ts)', () => {
 describe('examples', () => {
   test('express-request-id: header or new uuid, read deep in the handler; nothing bleeds, isolated keeps the batch apart', async () => {
     const out = await example('express-request-id');
-    expect(out).toContain('[abc-123] GET /orders/42\n[abc-123] loaded order 42\nresponse {"id":"42","requestId":"abc-123"}');
+    expect(out).toContain(
+      '[abc-123] GET /orders/42\n[abc-123] loaded order 42\nresponse {"id":"42","requestId":"abc-123"}',
+    );
     const generated = /response \{"id":"43","requestId":"([^"]+)"\}/.exec(out)![1];
     expect(generated).toMatch(UUID);
     expect(out).toContain(`[${generated}] loaded order 43`);
     expect(out).toContain('peek on the same connection {"requestId":"unset"}');
     expect(out).toContain('pipelined, then peek {"id":"44","requestId":"pipe-1"} {"requestId":"unset"}');
-    expect(out).toContain('isolated(processItem): items saw batch-7/a,batch-7/b,batch-7/c; the handler still has batch-7');
-    expect(out).toContain('plain processItem:     items saw batch-7/a,batch-7/a/b,batch-7/a/b/c; the handler now has batch-7/a/b/c');
+    expect(out).toContain(
+      'isolated(processItem): items saw batch-7/a,batch-7/b,batch-7/c; the handler still has batch-7',
+    );
+    expect(out).toContain(
+      'plain processItem:     items saw batch-7/a,batch-7/a/b,batch-7/a/b/c; the handler now has batch-7/a/b/c',
+    );
   });
 
   test('nodesdk-setup: NodeSDK with our manager; both spans carry the vars as attributes', async () => {
@@ -143,7 +192,9 @@ describe('examples', () => {
     expect(out).toContain('inside the span: tenant=acme, tenant via context.active()=acme');
     expect(out).toContain("name: 'handle order'");
     expect(out).toContain("name: 'charge card'");
-    expect(out.match(/attributes: \{ 'contextvar\.tenant': 'acme', 'contextvar\.request\.id': 'req-42' \}/g)).toHaveLength(2);
+    expect(
+      out.match(/attributes: \{ 'contextvar\.tenant': 'acme', 'contextvar\.request\.id': 'req-42' \}/g),
+    ).toHaveLength(2);
   });
 
   for (const name of ['pino', 'winston']) {
@@ -153,14 +204,20 @@ describe('examples', () => {
       expect(lines[0]).not.toHaveProperty('trace_id');
       expect(lines[0]).not.toHaveProperty('tenant');
       const byRequest = new Map<unknown, Record<string, unknown>[]>();
-      for (const line of lines.slice(1)) byRequest.set(line['request.id'], [...(byRequest.get(line['request.id']) ?? []), line]);
+      for (const line of lines.slice(1))
+        byRequest.set(line['request.id'], [...(byRequest.get(line['request.id']) ?? []), line]);
       expect([...byRequest.keys()].sort()).toEqual(['req-1', 'req-2']);
       const traceIds = new Set<unknown>();
       for (const [id, group] of byRequest) {
         expect(group).toHaveLength(2);
         const tenant = id === 'req-1' ? 'acme' : 'globex';
         for (const line of group) {
-          expect(line).toMatchObject({ tenant, trace_id: group[0].trace_id, span_id: group[0].span_id, trace_flags: '01' });
+          expect(line).toMatchObject({
+            tenant,
+            trace_id: group[0].trace_id,
+            span_id: group[0].span_id,
+            trace_flags: '01',
+          });
           expect(line.trace_id).toMatch(/^[0-9a-f]{32}$/);
         }
         traceIds.add(group[0].trace_id);

@@ -19,8 +19,9 @@ const MANAGERS: [string, () => AttachingManager][] = [
 ];
 if (stock3Runs) {
   // 3.x needs Node 22.15+ (its engines field); loaded only where it runs.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { AsyncLocalStorageContextManager: Stock3 } = require('@opentelemetry/context-async-hooks-3') as typeof import('@opentelemetry/context-async-hooks-3');
+  const { AsyncLocalStorageContextManager: Stock3 } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@opentelemetry/context-async-hooks-3') as typeof import('@opentelemetry/context-async-hooks-3');
   MANAGERS.push(['stock AsyncLocalStorageContextManager 3.x', () => new Stock3()]);
 }
 
@@ -55,17 +56,25 @@ describe.each(MANAGERS)('%s', (_name, make) => {
 
     test('forwards thisArg and arguments', () => {
       const self = { n: 1 };
-      const result = manager.with(ROOT_CONTEXT, function (this: typeof self, a: number, b: number) {
-        return this.n + a + b;
-      }, self, 2, 3);
+      const result = manager.with(
+        ROOT_CONTEXT,
+        function (this: typeof self, a: number, b: number) {
+          return this.n + a + b;
+        },
+        self,
+        2,
+        3,
+      );
       expect(result).toBe(6);
     });
 
     test('rethrows the error of the callback and restores the context', () => {
       const ctx = ROOT_CONTEXT.setValue(key1, 'a');
-      expect(() => manager.with(ctx, () => {
-        throw new RangeError('boom');
-      })).toThrow(RangeError);
+      expect(() =>
+        manager.with(ctx, () => {
+          throw new RangeError('boom');
+        }),
+      ).toThrow(RangeError);
       expect(manager.active()).toBe(ROOT_CONTEXT);
     });
 
@@ -93,10 +102,11 @@ describe.each(MANAGERS)('%s', (_name, make) => {
     test('concurrent with calls do not see each other', async () => {
       const a = ROOT_CONTEXT.setValue(key1, 'a');
       const b = ROOT_CONTEXT.setValue(key1, 'b');
-      const run = (ctx: OtelContext) => manager.with(ctx, async () => {
-        await tick();
-        return manager.active().getValue(key1);
-      });
+      const run = (ctx: OtelContext) =>
+        manager.with(ctx, async () => {
+          await tick();
+          return manager.active().getValue(key1);
+        });
       expect(await Promise.all([run(a), run(b), run(a)])).toEqual(['a', 'b', 'a']);
     });
   });

@@ -10,7 +10,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ContextVar } from '../src/index';
 import { engine } from '../src/internal/engine/index';
 
-
 const requestId = new ContextVar<string>('requestId');
 const user = new ContextVar<string>('user');
 
@@ -31,34 +30,39 @@ async function close(server: net.Server): Promise<void> {
 
 function get(agent: http.Agent, port: number, id: string): Promise<Seen> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: `/${id}`, agent }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve(JSON.parse(body) as Seen));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: `/${id}`, agent }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(JSON.parse(body) as Seen));
+      })
+      .on('error', reject);
   });
 }
 
 describe('http server with keep-alive clients', () => {
   test('a handler never sees values a previous request set without reset', async () => {
     const sockets = new Set<net.Socket>();
-    const server = http.createServer((req, res) => void (async () => {
-      const id = req.url!.slice(1);
-      const atEntry: Seen['atEntry'] = [requestId.get('<unset>'), user.get('<unset>')];
-      requestId.set(id);
-      user.set(`user-${id}`);
-      await sleep(Math.random() * 3);
-      const afterAwait: Seen['afterAwait'] = [requestId.get(undefined), user.get(undefined)];
-      res.end(JSON.stringify({ id, atEntry, afterAwait }));
-    })());
+    const server = http.createServer(
+      (req, res) =>
+        void (async () => {
+          const id = req.url!.slice(1);
+          const atEntry: Seen['atEntry'] = [requestId.get('<unset>'), user.get('<unset>')];
+          requestId.set(id);
+          user.set(`user-${id}`);
+          await sleep(Math.random() * 3);
+          const afterAwait: Seen['afterAwait'] = [requestId.get(undefined), user.get(undefined)];
+          res.end(JSON.stringify({ id, atEntry, afterAwait }));
+        })(),
+    );
     server.on('connection', (s) => sockets.add(s));
     const port = await listen(server);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
     try {
       const results: Seen[] = [];
       for (let round = 0; round < 10; round++) {
-        results.push(...await Promise.all(Array.from({ length: 8 }, (_, i) => get(agent, port, `r${round}-${i}`))));
+        results.push(...(await Promise.all(Array.from({ length: 8 }, (_, i) => get(agent, port, `r${round}-${i}`)))));
       }
       expect(sockets.size).toBeLessThanOrEqual(4);
       for (const r of results) {
@@ -119,7 +123,11 @@ describe('one resource, many callbacks', () => {
       });
       await new Promise((resolve) => setImmediate(resolve));
     }
-    expect(seen).toEqual([['<unset>', '<unset>'], ['<unset>', '<unset>'], ['<unset>', '<unset>']]);
+    expect(seen).toEqual([
+      ['<unset>', '<unset>'],
+      ['<unset>', '<unset>'],
+      ['<unset>', '<unset>'],
+    ]);
     job.emitDestroy();
     other.emitDestroy();
   });

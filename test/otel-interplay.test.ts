@@ -11,7 +11,6 @@ const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
 const tracer = provider.getTracer('interplay');
 
-
 afterEach(() => {
   context.disable();
   diag.disable();

@@ -18,7 +18,11 @@ const provider = new BasicTracerProvider({
   spanProcessors: [new ContextVarSpanProcessor({ vars: [requestId] }), new SimpleSpanProcessor(exporter)],
 });
 const tracer = provider.getTracer('log-fields-test');
-const sampled = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
+const sampled = {
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId: 'b7ad6b7169203331',
+  traceFlags: TraceFlags.SAMPLED,
+};
 
 beforeAll(() => {
   context.setGlobalContextManager(new ContextVarsContextManager());
@@ -78,14 +82,20 @@ describe('fields', () => {
 
   test('the trace fields win over a var of the same name', () => {
     const clash = new ContextVar<string>('trace_id');
-    clash.run('from-var', () => context.with(trace.setSpanContext(context.active(), sampled), () => {
-      expect(logFields({ vars: [clash] }).trace_id).toBe(sampled.traceId);
-    }));
+    clash.run('from-var', () =>
+      context.with(trace.setSpanContext(context.active(), sampled), () => {
+        expect(logFields({ vars: [clash] }).trace_id).toBe(sampled.traceId);
+      }),
+    );
   });
 
   test('bad options never throw: they yield the fields that can be read, reported once through diag', () => {
     const lines = recordingDiag();
-    const hostile = { get vars(): never { throw new Error('boom'); } };
+    const hostile = {
+      get vars(): never {
+        throw new Error('boom');
+      },
+    };
     requestId.run('r', () => {
       for (const options of [null, 5, { vars: 'x' }, { vars: [1, null, requestId] }, hostile]) {
         expect(() => logFields(options as never)).not.toThrow();
@@ -128,12 +138,20 @@ async function serveConcurrentRequests(log: (message: string) => void, count: nu
   const { port } = server.address() as AddressInfo;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   try {
-    await Promise.all(Array.from({ length: count }, (_, i) => new Promise<void>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, agent, headers: { 'x-request-id': `r-${i}` } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      }).on('error', reject);
-    })));
+    await Promise.all(
+      Array.from(
+        { length: count },
+        (_, i) =>
+          new Promise<void>((resolve, reject) => {
+            http
+              .get({ host: '127.0.0.1', port, agent, headers: { 'x-request-id': `r-${i}` } }, (res) => {
+                res.resume();
+                res.on('end', resolve);
+              })
+              .on('error', reject);
+          }),
+      ),
+    );
   } finally {
     agent.destroy();
     await new Promise((resolve) => server.close(resolve));
@@ -170,9 +188,19 @@ describe('recipes with the real loggers, under concurrent requests', () => {
 
   test('pino with mixin: () => logFields({ vars }) — each line carries its own request’s trace and vars', async () => {
     const written: string[] = [];
-    const logger = pino({ mixin: () => logFields({ vars: [requestId] }) }, { write: (s: string) => { written.push(s); } });
+    const logger = pino(
+      { mixin: () => logFields({ vars: [requestId] }) },
+      {
+        write: (s: string) => {
+          written.push(s);
+        },
+      },
+    );
     await serveConcurrentRequests((message) => logger.info(message), COUNT);
-    expectCorrelated(written.map((s) => JSON.parse(s) as Line), COUNT);
+    expectCorrelated(
+      written.map((s) => JSON.parse(s) as Line),
+      COUNT,
+    );
   });
 
   test('winston with a logFields format — each line carries its own request’s trace and vars', async () => {
@@ -190,7 +218,10 @@ describe('recipes with the real loggers, under concurrent requests', () => {
     });
     await serveConcurrentRequests((message) => logger.info(message), COUNT);
     await new Promise((resolve) => setImmediate(resolve));
-    expectCorrelated(written.map((s) => JSON.parse(s) as Line), COUNT);
+    expectCorrelated(
+      written.map((s) => JSON.parse(s) as Line),
+      COUNT,
+    );
     logger.close();
   });
 });

@@ -5,6 +5,6 @@
 // The 3.x line runs the same scenario in test/otel3/pino-log-sending.test.ts.
 import { checkPinoLogSending } from './support/pino-log-sending';
 
-test('each pino line sent as an OTel log record carries its own request\'s vars and trace id under concurrency', async () => {
+test("each pino line sent as an OTel log record carries its own request's vars and trace id under concurrency", async () => {
   await checkPinoLogSending([], './test/fixtures/pino/telemetry-2x.ts');
 });

@@ -13,15 +13,29 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ROOT_CONTEXT, context, defaultTextMapGetter, defaultTextMapSetter, propagation, trace } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
 import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { Context, ContextVar, ContextVarPropagator, ContextVarSpanProcessor, ContextVarsContextManager } from '../src/index';
+import {
+  Context,
+  ContextVar,
+  ContextVarPropagator,
+  ContextVarSpanProcessor,
+  ContextVarsContextManager,
+} from '../src/index';
 import { ROOT } from './support/run-node';
 
 const PYTHON = path.join(ROOT, '.venv/bin/python');
 const SERVICE = path.join(ROOT, 'test/fixtures/python/baggage_service.py');
-const SETUP = '.ci/otel-lines.sh (or: python3 -m venv .venv && .venv/bin/pip install --no-deps -r test/fixtures/python/requirements.txt)';
+const SETUP =
+  '.ci/otel-lines.sh (or: python3 -m venv .venv && .venv/bin/pip install --no-deps -r test/fixtures/python/requirements.txt)';
 
 const tenant = new ContextVar<string>('tenant');
 const requestId = new ContextVar<string>('request.id');
@@ -30,17 +44,32 @@ const note = new ContextVar<string>('note');
 const runtime = new ContextVar<string>('python.runtime');
 /** Python's reading of `+`, for vars whose values have spaces but never a plus. */
 const plusAsSpace = { encode: (s: string) => s, decode: (t: string) => t.replaceAll('+', ' ') };
-const integer = { encode: (n: number) => String(n), decode: (t: string) => { if (!/^\d+$/.test(t)) throw new Error(`not a count: ${t}`); return Number(t); } };
+const integer = {
+  encode: (n: number) => String(n),
+  decode: (t: string) => {
+    if (!/^\d+$/.test(t)) throw new Error(`not a count: ${t}`);
+    return Number(t);
+  },
+};
 const propagator = new CompositePropagator({
-  propagators: [new W3CTraceContextPropagator(), new ContextVarPropagator({
-    vars: [tenant, requestId, attempt, note, runtime], format: 'baggage', codecs: { attempt: integer, note: plusAsSpace, 'python.runtime': plusAsSpace },
-  })],
+  propagators: [
+    new W3CTraceContextPropagator(),
+    new ContextVarPropagator({
+      vars: [tenant, requestId, attempt, note, runtime],
+      format: 'baggage',
+      codecs: { attempt: integer, note: plusAsSpace, 'python.runtime': plusAsSpace },
+    }),
+  ],
 });
 
 function pythonReady(): string | undefined {
   if (!fs.existsSync(PYTHON)) return `no ${path.relative(ROOT, PYTHON)}`;
-  if (!fs.existsSync(path.join(ROOT, '.venv/lib')) ||
-    !fs.readdirSync(path.join(ROOT, '.venv/lib')).some((py) => fs.existsSync(path.join(ROOT, '.venv/lib', py, 'site-packages/opentelemetry/propagate')))) {
+  if (
+    !fs.existsSync(path.join(ROOT, '.venv/lib')) ||
+    !fs
+      .readdirSync(path.join(ROOT, '.venv/lib'))
+      .some((py) => fs.existsSync(path.join(ROOT, '.venv/lib', py, 'site-packages/opentelemetry/propagate')))
+  ) {
     return 'opentelemetry-api is not installed in .venv';
   }
   return undefined;
@@ -49,9 +78,10 @@ function pythonReady(): string | undefined {
 const missing = pythonReady();
 const ci = process.env.CI === 'true';
 const describeWithPython = missing === undefined ? describe : ci ? describe : describe.skip;
-const title = missing === undefined || ci
-  ? 'Node A -> Python (opentelemetry-api propagation) -> Node B'
-  : `Node A -> Python -> Node B skipped (${missing}): run ${SETUP}`;
+const title =
+  missing === undefined || ci
+    ? 'Node A -> Python (opentelemetry-api propagation) -> Node B'
+    : `Node A -> Python -> Node B skipped (${missing}): run ${SETUP}`;
 
 function listen(handler: http.RequestListener): Promise<http.Server> {
   const server = http.createServer({ keepAlive: true }, handler);
@@ -60,16 +90,29 @@ function listen(handler: http.RequestListener): Promise<http.Server> {
 function port(server: http.Server): number {
   return (server.address() as AddressInfo).port;
 }
-function getJson(agent: http.Agent, target: number, pathname: string, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
+function getJson(
+  agent: http.Agent,
+  target: number,
+  pathname: string,
+  headers: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: target, path: pathname, agent, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
-      res.on('end', () => {
-        try { resolve(JSON.parse(body) as Record<string, unknown>); } catch (error) { reject(new Error(`${res.statusCode}: ${body}`, { cause: error })); }
-      });
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port: target, path: pathname, agent, headers }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(body) as Record<string, unknown>);
+          } catch (error) {
+            reject(new Error(`${res.statusCode}: ${body}`, { cause: error }));
+          }
+        });
+      })
+      .on('error', reject);
   });
 }
 
@@ -91,7 +134,9 @@ describeWithPython(title, () => {
     python = child;
     pythonPort = await new Promise<number>((resolve, reject) => {
       let err = '';
-      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+      });
       child.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
       child.once('exit', (code) => reject(new Error(`python exited with ${code}: ${err}`)));
     });
@@ -101,11 +146,21 @@ describeWithPython(title, () => {
       void context.with(extracted, async () => {
         await new Promise((resolve) => setTimeout(resolve, 2));
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({
-          traceId: trace.getSpanContext(context.active())?.traceId ?? null,
-          vars: { tenant: tenant.get(null), requestId: requestId.get(null), attempt: attempt.get(null), note: note.get(null), runtime: runtime.get(null) },
-          baggage: Object.fromEntries((propagation.getActiveBaggage()?.getAllEntries() ?? []).map(([k, e]) => [k, e.value])),
-        }));
+        res.end(
+          JSON.stringify({
+            traceId: trace.getSpanContext(context.active())?.traceId ?? null,
+            vars: {
+              tenant: tenant.get(null),
+              requestId: requestId.get(null),
+              attempt: attempt.get(null),
+              note: note.get(null),
+              runtime: runtime.get(null),
+            },
+            baggage: Object.fromEntries(
+              (propagation.getActiveBaggage()?.getAllEntries() ?? []).map(([k, e]) => [k, e.value]),
+            ),
+          }),
+        );
       });
     });
     // A: each request sets its own vars, starts a span, and calls Python, which calls B.
@@ -132,7 +187,16 @@ describeWithPython(title, () => {
   afterAll(async () => {
     agent.destroy();
     python?.kill();
-    await Promise.all([serviceA, serviceB].map((s) => s && new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); })));
+    await Promise.all(
+      [serviceA, serviceB].map(
+        (s) =>
+          s &&
+          new Promise((resolve) => {
+            s.closeAllConnections();
+            s.close(resolve);
+          }),
+      ),
+    );
     context.disable();
   });
 
@@ -142,23 +206,40 @@ describeWithPython(title, () => {
     client.destroy();
     runs.forEach((run, n) => {
       const viaPython = run.viaPython as Record<string, unknown>;
-      const b = viaPython.downstream as { traceId: string; vars: Record<string, unknown>; baggage: Record<string, string> };
+      const b = viaPython.downstream as {
+        traceId: string;
+        vars: Record<string, unknown>;
+        baggage: Record<string, string>;
+      };
       expect(run.traceId).toMatch(/^[0-9a-f]{32}$/);
       expect(viaPython.seenTraceId).toBe(run.traceId);
       expect(b.traceId).toBe(run.traceId);
       // Python decoded A's baggage: the vars as Python strings, spaces intact.
-      expect(viaPython.seenBaggage).toEqual({ tenant: `acme corp ${n}`, 'request.id': `req-${n}`, attempt: String(n + 1), note: `two words ${n}` });
+      expect(viaPython.seenBaggage).toEqual({
+        tenant: `acme corp ${n}`,
+        'request.id': `req-${n}`,
+        attempt: String(n + 1),
+        note: `two words ${n}`,
+      });
       // Python wrote the spaces as '+'; B reads '+' literally (W3C), except through a var's codec.
       expect(viaPython.sentBaggageHeader).toContain(`tenant=acme+corp+${n}`);
       expect(b.vars).toEqual({
-        tenant: `acme+corp+${n}`, requestId: `req-${n}`, attempt: n + 1, note: `two words ${n}`,
+        tenant: `acme+corp+${n}`,
+        requestId: `req-${n}`,
+        attempt: n + 1,
+        note: `two words ${n}`,
         runtime: expect.stringMatching(/^cpython 3\.\d+\.\d+$/) as unknown,
       });
       expect(b.baggage['python.runtime']).toMatch(/^cpython\+3\./);
     });
     expect(new Set(runs.map((r) => r.traceId)).size).toBe(4);
     const spans = exporter.getFinishedSpans();
-    expect(spans.map((s) => s.attributes['contextvar.request.id']).sort()).toEqual(['req-0', 'req-1', 'req-2', 'req-3']);
+    expect(spans.map((s) => s.attributes['contextvar.request.id']).sort()).toEqual([
+      'req-0',
+      'req-1',
+      'req-2',
+      'req-3',
+    ]);
   });
 
   test('through Python a + and a % stay as they are; only a space turns into +', async () => {
@@ -169,6 +250,6 @@ describeWithPython(title, () => {
     });
     const viaPython = await getJson(agent, pythonPort, `/?next=${port(serviceB!)}`, headers);
     expect((viaPython.seenBaggage as Record<string, string>).tenant).toBe('a+b 100%');
-    expect(((viaPython.downstream as { vars: Record<string, unknown> }).vars).tenant).toBe('a+b+100%');
+    expect((viaPython.downstream as { vars: Record<string, unknown> }).vars.tenant).toBe('a+b+100%');
   });
 });

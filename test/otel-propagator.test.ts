@@ -25,7 +25,6 @@ const attempt = new ContextVar<number>('attempt');
 const withDefault = new ContextVar<string>('with-default', { default: 'd' });
 const RECEIVER = path.resolve(__dirname, 'fixtures/otel/receiver.ts');
 
-
 function roundTrip(p: ContextVarPropagator, ctx: Parameters<ContextVarPropagator['inject']>[0]) {
   const carrier: Record<string, string> = {};
   p.inject(ctx, carrier, defaultTextMapSetter);
@@ -108,15 +107,17 @@ describe('round trip', () => {
   });
 
   test('unknown names in the header are ignored; a repeated name keeps its first value', () => {
-    const extracted = p.extract(ROOT_CONTEXT, { contextvars: 'nobody=1, tenant=first ,tenant=second,user=u' },
-      defaultTextMapGetter);
+    const extracted = p.extract(
+      ROOT_CONTEXT,
+      { contextvars: 'nobody=1, tenant=first ,tenant=second,user=u' },
+      defaultTextMapGetter,
+    );
     expect(tenant.getIn(extracted)).toBe('first');
     expect(user.getIn(extracted)).toBe('u');
   });
 
   test('repeated headers handed over as an array are one list of entries', () => {
-    const extracted = p.extract(ROOT_CONTEXT, { contextvars: ['tenant=a', 'user=b'] },
-      defaultTextMapGetter);
+    const extracted = p.extract(ROOT_CONTEXT, { contextvars: ['tenant=a', 'user=b'] }, defaultTextMapGetter);
     expect([tenant.getIn(extracted), user.getIn(extracted)]).toEqual(['a', 'b']);
   });
 });
@@ -150,9 +151,19 @@ describe('codecs', () => {
     const p = new ContextVarPropagator({
       vars: [attempt, user, tenant],
       codecs: {
-        attempt: { encode: () => { throw new Error('nope'); }, decode: Number },
+        attempt: {
+          encode: () => {
+            throw new Error('nope');
+          },
+          decode: Number,
+        },
         user: { encode: () => 42 as unknown as string, decode: String },
-        tenant: { encode: String, decode: () => { throw new Error('refused'); } },
+        tenant: {
+          encode: String,
+          decode: () => {
+            throw new Error('refused');
+          },
+        },
       },
     });
     const ctx = tenant.setIn(user.setIn(attempt.setIn(ROOT_CONTEXT, 1), 'u'), 't');
@@ -173,7 +184,11 @@ describe('codecs', () => {
 
 describe('with the W3C propagators in a CompositePropagator', () => {
   const composite = new CompositePropagator({
-    propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator(), new ContextVarPropagator({ vars: [tenant] })],
+    propagators: [
+      new W3CTraceContextPropagator(),
+      new W3CBaggagePropagator(),
+      new ContextVarPropagator({ vars: [tenant] }),
+    ],
   });
   const spanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 };
 
@@ -194,7 +209,11 @@ describe('with the W3C propagators in a CompositePropagator', () => {
 
   test('our extract runs on a context from the W3C extractors and keeps their values, whichever order', () => {
     const reversed = new CompositePropagator({
-      propagators: [new ContextVarPropagator({ vars: [tenant] }), new W3CBaggagePropagator(), new W3CTraceContextPropagator()],
+      propagators: [
+        new ContextVarPropagator({ vars: [tenant] }),
+        new W3CBaggagePropagator(),
+        new W3CTraceContextPropagator(),
+      ],
     });
     const carrier = {
       traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
@@ -236,19 +255,41 @@ describe('malformed, oversized and hostile input', () => {
   });
 
   test('weird carriers and getters are survived: extract returns the given context and never throws', () => {
-    const throwing = { get() { throw new Error('getter exploded'); }, keys: () => [] };
+    const throwing = {
+      get() {
+        throw new Error('getter exploded');
+      },
+      keys: () => [],
+    };
     // A thrown non-Error whose toString throws too: what a hostile getter can do.
-    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the point of this getter
-    const throwsUnprintable = { get() { throw { toString() { throw new Error('again'); } }; }, keys: () => [] };
-    const hostileArray = new Proxy(['tenant=a'], { get(target, key, receiver) {
-      if (key === Symbol.iterator) throw new Error('no iterating');
-      return Reflect.get(target, key, receiver) as unknown;
-    } });
+    const throwsUnprintable = {
+      get() {
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- the point of this getter
+        throw {
+          toString() {
+            throw new Error('again');
+          },
+        };
+      },
+      keys: () => [],
+    };
+    const hostileArray = new Proxy(['tenant=a'], {
+      get(target, key, receiver) {
+        if (key === Symbol.iterator) throw new Error('no iterating');
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
     const cases: [unknown, TextMapGetter<never> | undefined][] = [
-      [null, undefined], [undefined, undefined], [42, undefined], ['a string', undefined],
-      [{ contextvars: 12 }, undefined], [{ contextvars: { toString: () => 'tenant=a' } }, undefined],
-      [{ contextvars: [1, 2] }, undefined], [{ contextvars: hostileArray }, undefined],
-      [{}, throwing], [{}, throwsUnprintable],
+      [null, undefined],
+      [undefined, undefined],
+      [42, undefined],
+      ['a string', undefined],
+      [{ contextvars: 12 }, undefined],
+      [{ contextvars: { toString: () => 'tenant=a' } }, undefined],
+      [{ contextvars: [1, 2] }, undefined],
+      [{ contextvars: hostileArray }, undefined],
+      [{}, throwing],
+      [{}, throwsUnprintable],
       [{}, null as unknown as TextMapGetter<never>],
     ];
     for (const [carrier, getter] of cases) {
@@ -261,8 +302,25 @@ describe('malformed, oversized and hostile input', () => {
 
   test('inject never throws into the host: a throwing setter, a frozen carrier, a non-context', () => {
     const ctx = tenant.setIn(ROOT_CONTEXT, 'a');
-    expect(() => p.inject(ctx, {}, { set() { throw new Error('setter exploded'); } })).not.toThrow();
-    expect(() => p.inject(ctx, Object.freeze({}), { set: (c: Record<string, string>, k, v) => { 'use strict'; c[k] = v; } })).not.toThrow();
+    expect(() =>
+      p.inject(
+        ctx,
+        {},
+        {
+          set() {
+            throw new Error('setter exploded');
+          },
+        },
+      ),
+    ).not.toThrow();
+    expect(() =>
+      p.inject(ctx, Object.freeze({}), {
+        set: (c: Record<string, string>, k, v) => {
+          'use strict';
+          c[k] = v;
+        },
+      }),
+    ).not.toThrow();
     expect(() => p.inject({} as never, {}, { set: () => undefined })).not.toThrow();
     expect(() => p.inject(ctx, null, undefined as never)).not.toThrow();
   });
@@ -271,16 +329,37 @@ describe('malformed, oversized and hostile input', () => {
     // A seeded generator, so a failure reproduces.
     let seed = 0x2545f491;
     const rand = (n: number) => {
-      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
       return (seed >>> 0) % n;
     };
-    const alphabet = ['tenant', 'user', '=', ',', '%', '%2', '%E0', '%ZZ', ' ', '\t', ';', 'a', '😀', '\ud800', '\u0000', ',,,,', '==='];
+    const alphabet = [
+      'tenant',
+      'user',
+      '=',
+      ',',
+      '%',
+      '%2',
+      '%E0',
+      '%ZZ',
+      ' ',
+      '\t',
+      ';',
+      'a',
+      '😀',
+      '\ud800',
+      '\u0000',
+      ',,,,',
+      '===',
+    ];
     const headers: unknown[] = [];
     for (let i = 0; i < 5000; i++) {
       const kind = i % 5;
       if (kind === 0) headers.push(Array.from({ length: rand(200) }, () => alphabet[rand(alphabet.length)]).join(''));
       else if (kind === 1) headers.push(`tenant=${'%'.repeat(rand(8192))}`);
-      else if (kind === 2) headers.push(Array.from({ length: rand(80) }, () => `user=${'%41'.repeat(rand(40))}`).join(','));
+      else if (kind === 2)
+        headers.push(Array.from({ length: rand(80) }, () => `user=${'%41'.repeat(rand(40))}`).join(','));
       else if (kind === 3) headers.push(String.fromCharCode(...Array.from({ length: rand(500) }, () => rand(0x10000))));
       else headers.push('x'.repeat(rand(10) === 0 ? 200_000 : 8192));
     }
@@ -324,7 +403,12 @@ describe('across threads and processes, through the same propagator', () => {
     return carrier;
   }
 
-  const expected = (id: string, t: string, items: number) => ({ tenant: t, requestId: id, cart: { items }, outside: null });
+  const expected = (id: string, t: string, items: number) => ({
+    tenant: t,
+    requestId: id,
+    cart: { items },
+    outside: null,
+  });
 
   test('a worker_threads Worker reads each message’s vars inside context.with(extracted), concurrently', async () => {
     const worker = new Worker(`require('tsx/cjs'); require(${JSON.stringify(RECEIVER)});`, { eval: true });
@@ -354,7 +438,9 @@ describe('across threads and processes, through the same propagator', () => {
   test('a forked child process reads the vars inside context.with(extracted)', async () => {
     const child = fork(RECEIVER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     try {
       const reply = await new Promise<unknown>((resolve, reject) => {

@@ -22,7 +22,6 @@ function setup(options: ConstructorParameters<typeof ContextVarSpanProcessor>[0]
   return { exporter, tracer: provider.getTracer('span-processor-test') };
 }
 
-
 beforeAll(() => {
   context.setGlobalContextManager(new ContextVarsContextManager());
 });

@@ -42,7 +42,9 @@ test('after NodeTracerProvider.register() without contextManager, spans miss var
   expect(await varInsideActiveSpan(tenant)).toBe('unset inside the span');
   expect(await varInsideActiveSpan(tenant)).toBe('unset inside the span');
   expect(warnings.calls()).toHaveLength(1);
-  expect(warnings.calls()[0]).toMatch(/context manager is AsyncLocalStorageContextManager, so spans and ContextVars live in separate contexts/);
+  expect(warnings.calls()[0]).toMatch(
+    /context manager is AsyncLocalStorageContextManager, so spans and ContextVars live in separate contexts/,
+  );
   expect(warnings.calls()[0]).toMatch(/takeOverContextManager\(\)/);
   warnings.restore();
 });

@@ -25,7 +25,11 @@ test('it replaces a registered stock manager, and the context active at that mom
     await null;
     return { manager, right, afterAwait: propagation.getActiveBaggage()?.getEntry('origin')?.value };
   });
-  expect(seen).toEqual({ manager: expect.any(ContextVarsContextManager) as unknown, right: 'startup', afterAwait: 'startup' });
+  expect(seen).toEqual({
+    manager: expect.any(ContextVarsContextManager) as unknown,
+    right: 'startup',
+    afterAwait: 'startup',
+  });
   // Ours now serves the API: a var set is what context.active() carries.
   new Context().run(() => {
     tenant.set('acme');

@@ -22,19 +22,27 @@ interface Answer {
   traceId: string;
 }
 
-function start(args: string[]): { child: ChildProcess; next: () => Promise<Record<string, unknown>>; exited: Promise<number | null> } {
+function start(args: string[]): {
+  child: ChildProcess;
+  next: () => Promise<Record<string, unknown>>;
+  exited: Promise<number | null>;
+} {
   const child = fork(SERVICE, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const next = () => new Promise<Record<string, unknown>>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`service ${args.join(' ')} exited with ${code}: ${stderr}`));
-    child.once('exit', onExit);
-    child.once('message', (m) => {
-      child.off('exit', onExit);
-      resolve(m as Record<string, unknown>);
-    });
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr += d.toString();
   });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const next = () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onExit = (code: number | null) =>
+        reject(new Error(`service ${args.join(' ')} exited with ${code}: ${stderr}`));
+      child.once('exit', onExit);
+      child.once('message', (m) => {
+        child.off('exit', onExit);
+        resolve(m as Record<string, unknown>);
+      });
+    });
   return { child, next, exited };
 }
 
@@ -46,12 +54,12 @@ let exitCodes: (number | null)[];
 beforeAll(async () => {
   const server = start(['server']);
   try {
-    const { port } = await server.next() as { port: number };
+    const { port } = (await server.next()) as { port: number };
     const client = start(['client', String(port)]);
-    ({ answers, spans: clientSpans } = await client.next() as { answers: Answer[]; spans: SpanRecord[] });
+    ({ answers, spans: clientSpans } = (await client.next()) as { answers: Answer[]; spans: SpanRecord[] });
     const finished = server.next();
     server.child.send('finish');
-    ({ spans: serverSpans } = await finished as { spans: SpanRecord[] });
+    ({ spans: serverSpans } = (await finished) as { spans: SpanRecord[] });
     exitCodes = await Promise.all([client.exited, server.exited]);
   } finally {
     if (server.child.exitCode === null) server.child.kill();
@@ -100,6 +108,11 @@ test('the server span carries the propagated vars as attributes, set by ContextV
 
 test('logFields inside the server handler names the request’s trace and the propagated vars', () => {
   for (const { sent, answer, traceId } of answers) {
-    expect(answer.log).toMatchObject({ trace_id: traceId, trace_flags: '01', tenant: sent.tenant, 'request.id': sent.requestId });
+    expect(answer.log).toMatchObject({
+      trace_id: traceId,
+      trace_flags: '01',
+      tenant: sent.tenant,
+      'request.id': sent.requestId,
+    });
   }
 });

@@ -10,9 +10,21 @@ const line = otel3Line();
 
 if (line.runs) {
   test(`the OpenTelemetry JS 3.x line runs (${line.reason}) with the versions test/otel3 pins`, () => {
-    const pinned = (JSON.parse(fs.readFileSync(path.join(OTEL3_DIR, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
-    const installed = Object.fromEntries(Object.keys(pinned).map((name) => [name,
-      (JSON.parse(fs.readFileSync(path.join(OTEL3_DIR, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version]));
+    const pinned = (
+      JSON.parse(fs.readFileSync(path.join(OTEL3_DIR, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+      }
+    ).dependencies;
+    const installed = Object.fromEntries(
+      Object.keys(pinned).map((name) => [
+        name,
+        (
+          JSON.parse(fs.readFileSync(path.join(OTEL3_DIR, 'node_modules', name, 'package.json'), 'utf8')) as {
+            version: string;
+          }
+        ).version,
+      ]),
+    );
     expect(installed).toEqual(pinned);
     expect(pinned['@opentelemetry/sdk-trace']).toMatch(/^3\./);
     // jest.config.ts made the same decision and runs test/otel3 as the otel-3.x project.
@@ -26,7 +38,11 @@ if (line.runs) {
   test.skip(`OpenTelemetry JS 3.x line skipped: ${line.reason}`, () => undefined);
 }
 
-test('the 3.x line is required from Node 22.15 on, as its packages\' engines field says', () => {
-  expect([nodeRunsOtel3('20.20.2'), nodeRunsOtel3('22.14.0'), nodeRunsOtel3('22.15.0'), nodeRunsOtel3('24.1.0')])
-    .toEqual([false, false, true, true]);
+test("the 3.x line is required from Node 22.15 on, as its packages' engines field says", () => {
+  expect([
+    nodeRunsOtel3('20.20.2'),
+    nodeRunsOtel3('22.14.0'),
+    nodeRunsOtel3('22.15.0'),
+    nodeRunsOtel3('24.1.0'),
+  ]).toEqual([false, false, true, true]);
 });

@@ -51,7 +51,9 @@ describe('builds', () => {
     expect(moduleBuild).toMatch(/^import \{[^}]*AsyncLocalStorage[^}]*\} from "node:async_hooks";$/m);
     expect(moduleBuild).toMatch(/from "@opentelemetry\/api";$/m);
     expect(moduleBuild).not.toMatch(/\brequire\(/);
-    expect(readFileSync(path.join(ROOT, rootExport.import.default), 'utf8')).toMatch(/^import cjs from '\.\.\/cjs\/index\.js';$/m);
+    expect(readFileSync(path.join(ROOT, rootExport.import.default), 'utf8')).toMatch(
+      /^import cjs from '\.\.\/cjs\/index\.js';$/m,
+    );
   });
 
   test('the declarations compile without MapIterator, which TypeScript before 5.6 lacks', () => {
@@ -74,7 +76,11 @@ describe('published files', () => {
       sources.forEach((source, i) => {
         const shipped = path.posix.join(path.posix.dirname(map), source);
         expect([map, source, files.includes(shipped)]).toEqual([map, source, true]);
-        expect([map, source, sourcesContent?.[i] === readFileSync(path.join(ROOT, shipped), 'utf8')]).toEqual([map, source, true]);
+        expect([map, source, sourcesContent?.[i] === readFileSync(path.join(ROOT, shipped), 'utf8')]).toEqual([
+          map,
+          source,
+          true,
+        ]);
       });
     }
   });

@@ -16,8 +16,20 @@ describe('loading', () => {
   });
 
   test('every fixed name of the SPEC is exported from the package root, for require and import', async () => {
-    const names = ['ContextVar', 'Token', 'Context', 'copyContext', 'currentContext', 'LookupError', 'ValueError',
-      'RuntimeError', 'ContextVarsContextManager', 'ContextVarSpanProcessor', 'ContextVarPropagator', 'logFields'];
+    const names = [
+      'ContextVar',
+      'Token',
+      'Context',
+      'copyContext',
+      'currentContext',
+      'LookupError',
+      'ValueError',
+      'RuntimeError',
+      'ContextVarsContextManager',
+      'ContextVarSpanProcessor',
+      'ContextVarPropagator',
+      'logFields',
+    ];
     const script = `import * as esm from 'otel-contextvars';
       import { createRequire } from 'node:module';
       const cjs = createRequire(import.meta.url)('otel-contextvars');
@@ -37,7 +49,11 @@ describe('loading', () => {
   test('with @opentelemetry/api 1.10 installed, context.with and context.attach go through our manager', async () => {
     const out = await runNode(['test/fixtures/api-1.10.cjs']);
     expect(JSON.parse(out)).toEqual({
-      api: '1.10', seenInWith: 'in with', seenAttached: 'attached', varInsideAttach: 'unset', afterDispose: 'in with',
+      api: '1.10',
+      seenInWith: 'in with',
+      seenAttached: 'attached',
+      varInsideAttach: 'unset',
+      afterDispose: 'in with',
     });
   });
 

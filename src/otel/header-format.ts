@@ -22,7 +22,12 @@ export class HeaderFormat implements WireFormat {
   readonly #byName: ReadonlyMap<string, ContextVar<unknown>>;
   readonly #io: VarText;
 
-  constructor(header: string, vars: readonly ContextVar<unknown>[], byName: ReadonlyMap<string, ContextVar<unknown>>, io: VarText) {
+  constructor(
+    header: string,
+    vars: readonly ContextVar<unknown>[],
+    byName: ReadonlyMap<string, ContextVar<unknown>>,
+    io: VarText,
+  ) {
     this.field = header;
     this.#vars = vars;
     this.#byName = byName;
@@ -37,7 +42,10 @@ export class HeaderFormat implements WireFormat {
       if (entry === undefined) continue;
       const added = (entries.length > 0 ? 1 : 0) + entry.length;
       if (entries.length >= MAX_ENTRIES || length + added > MAX_HEADER_LENGTH) {
-        this.#io.report(`size:${v.name}`, `skipped ${reprValue(v.name)}: the ${this.field} header would exceed ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
+        this.#io.report(
+          `size:${v.name}`,
+          `skipped ${reprValue(v.name)}: the ${this.field} header would exceed ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`,
+        );
         continue;
       }
       entries.push(entry);
@@ -77,7 +85,10 @@ export class HeaderFormat implements WireFormat {
     if (text === undefined) return undefined;
     const entry = percentPair(v.name, text);
     if (entry === undefined) {
-      this.#io.report(`surrogate:${v.name}`, `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`);
+      this.#io.report(
+        `surrogate:${v.name}`,
+        `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`,
+      );
     }
     return entry;
   }
@@ -108,6 +119,9 @@ export class HeaderFormat implements WireFormat {
   }
 
   #oversized(): void {
-    this.#io.report('oversized', `ignored an inbound ${this.field} header over ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
+    this.#io.report(
+      'oversized',
+      `ignored an inbound ${this.field} header over ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`,
+    );
   }
 }

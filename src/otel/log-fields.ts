@@ -14,7 +14,6 @@ export interface LogFieldsOptions {
   vars?: ContextVar<unknown>[];
 }
 
-
 /**
  * Fields that correlate a log line with the current trace and request: `trace_id`, `span_id` and
  * `trace_flags` (`'01'` sampled, `'00'` not: two hex digits) of the active span, when there is a
@@ -62,7 +61,8 @@ function addVar(fields: Record<string, unknown>, v: ContextVar<unknown>): void {
     // get(), not getIn(context.active()): vars work with no context manager registered at all.
     const value = v.get(UNBOUND);
     // defineProperty: a var named '__proto__' becomes a plain field, not the object's prototype.
-    if (value !== UNBOUND) Object.defineProperty(fields, v.name, { value, enumerable: true, writable: true, configurable: true });
+    if (value !== UNBOUND)
+      Object.defineProperty(fields, v.name, { value, enumerable: true, writable: true, configurable: true });
   } catch (error) {
     reportOnce(`skipped ${reprValue(v)}: ${errorText(error)}`);
   }

@@ -74,7 +74,13 @@ export class ContextVarLogRecordProcessor {
    * `attributePrefix` is not a string.
    */
   constructor(options: ContextVarLogRecordProcessorOptions) {
-    this.#recorder = new VarRecorder('ContextVarLogRecordProcessor', options, 'log attribute', isLogAttributeValue, (value) => value);
+    this.#recorder = new VarRecorder(
+      'ContextVarLogRecordProcessor',
+      options,
+      'log attribute',
+      isLogAttributeValue,
+      (value) => value,
+    );
   }
 
   /**

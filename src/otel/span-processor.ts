@@ -54,8 +54,9 @@ export class ContextVarSpanProcessor {
    * `attributePrefix` is not a string.
    */
   constructor(options: ContextVarSpanProcessorOptions) {
-    this.#recorder = new VarRecorder('ContextVarSpanProcessor', options, 'span attribute', isAttributeValue,
-      (value) => (Array.isArray(value) ? value.slice() : value));
+    this.#recorder = new VarRecorder('ContextVarSpanProcessor', options, 'span attribute', isAttributeValue, (value) =>
+      Array.isArray(value) ? value.slice() : value,
+    );
   }
 
   /**
@@ -80,5 +81,4 @@ export class ContextVarSpanProcessor {
   async forceFlush(): Promise<void> {
     // This processor buffers nothing.
   }
-
 }

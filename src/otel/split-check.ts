@@ -39,7 +39,9 @@ export function foreignManager(): object | undefined {
 
 /** Whether `manager` is a ContextVarsContextManager of any loaded copy of this package. */
 export function isOurManager(manager: unknown): boolean {
-  return typeof manager === 'object' && manager !== null && (manager as Record<symbol, unknown>)[MANAGER_BRAND] === true;
+  return (
+    typeof manager === 'object' && manager !== null && (manager as Record<symbol, unknown>)[MANAGER_BRAND] === true
+  );
 }
 
 function managerName(manager: object): string {

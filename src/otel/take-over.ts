@@ -25,7 +25,9 @@ import { ContextVarsContextManager } from './manager';
  * @throws never; if registration is refused (an incompatible @opentelemetry/api), a process
  * warning says so and the returned manager is not the global one.
  */
-export function takeOverContextManager(manager: ContextVarsContextManager = new ContextVarsContextManager()): ContextVarsContextManager {
+export function takeOverContextManager(
+  manager: ContextVarsContextManager = new ContextVarsContextManager(),
+): ContextVarsContextManager {
   const registered = registeredManager();
   if (isOurManager(registered)) return registered as ContextVarsContextManager;
   const carried = context.active();

@@ -33,7 +33,13 @@ export class VarRecorder {
    * @param accepts whether the SDK takes a value as that kind of attribute.
    * @param copy what to store for an accepted value (a copy where the SDK keeps the reference).
    */
-  constructor(who: string, options: unknown, what: string, accepts: (value: unknown) => boolean, copy: (value: unknown) => unknown) {
+  constructor(
+    who: string,
+    options: unknown,
+    what: string,
+    accepts: (value: unknown) => boolean,
+    copy: (value: unknown) => unknown,
+  ) {
     const { vars, keys } = readVarAttributeOptions(who, options);
     this.#vars = vars;
     this.#keys = keys;
@@ -53,7 +59,10 @@ export class VarRecorder {
         if (value === UNBOUND) continue;
         const key = this.#keys[i];
         if (!this.#accepts(value)) {
-          this.#reporter.report(v.name, `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid ${this.#what} value`);
+          this.#reporter.report(
+            v.name,
+            `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid ${this.#what} value`,
+          );
           continue;
         }
         if (target.attributes !== undefined && Object.hasOwn(target.attributes, key)) continue;

@@ -32,9 +32,11 @@ function structureProblems(node: HamtNode | null, depth = 0): string[] {
   const problems: string[] = [];
   let bits = 0;
   for (let b = node.bitmap; b !== 0; b &= b - 1) bits++;
-  if (bits !== node.slots.length) problems.push(`depth ${depth}: bitmap has ${bits} bits for ${node.slots.length} slots`);
+  if (bits !== node.slots.length)
+    problems.push(`depth ${depth}: bitmap has ${bits} bits for ${node.slots.length} slots`);
   if (node.slots.length === 0) problems.push(`depth ${depth}: empty node`);
-  if (depth > 0 && node.slots.length === 1 && node.slots[0] instanceof Leaf) problems.push(`depth ${depth}: a lone leaf not folded up`);
+  if (depth > 0 && node.slots.length === 1 && node.slots[0] instanceof Leaf)
+    problems.push(`depth ${depth}: a lone leaf not folded up`);
   for (const slot of node.slots) if (slot instanceof HamtNode) problems.push(...structureProblems(slot, depth + 1));
   return problems;
 }
@@ -50,7 +52,9 @@ function agree(root: HamtNode | null, model: Map<number, unknown>, probes: numbe
 test(`5,000 seeded random steps (seed ${SEED}) against a Map: lookups, size, order, minimal structure, snapshots`, () => {
   const random = prng(SEED);
   // Ids that collide on their low digits (deep tries) next to ids spread over 2^20.
-  const pool = Array.from({ length: 400 }, (_, i) => (i < 200 ? 1 + ((i % 7) | ((i >> 3) << 10)) + (i % 3) * 32 : 1 + Math.floor(random() * 2 ** 20)));
+  const pool = Array.from({ length: 400 }, (_, i) =>
+    i < 200 ? 1 + ((i % 7) | ((i >> 3) << 10)) + (i % 3) * 32 : 1 + Math.floor(random() * 2 ** 20),
+  );
   const ids = [...new Set(pool)];
   const key = {};
   let root: HamtNode | null = null;

@@ -10,7 +10,10 @@ import { expectBuiltPackage } from './fixtures/built';
 beforeAll(expectBuiltPackage);
 
 test('pipelined (16 sockets x 10 writes x 8) and keep-alive (16 x 50) requests through the http instrumentation: zero values from another request', async () => {
-  const out = JSON.parse(await runNode(['test/reliability/fixtures/otel-http-pipelined.cjs'])) as Record<string, unknown>;
+  const out = JSON.parse(await runNode(['test/reliability/fixtures/otel-http-pipelined.cjs'])) as Record<
+    string,
+    unknown
+  >;
   expect(out.foreign).toEqual([]);
   expect(out.handled).toBe(2080);
   // The instrumentation really ran: every handler had its own recording server span.

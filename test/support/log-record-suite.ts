@@ -15,7 +15,9 @@ interface FinishedRecord {
 /** The part of `@opentelemetry/sdk-logs` (either line) the suite uses. */
 export interface SdkLogs {
   LoggerProvider: new (config: { processors: unknown[] }) => {
-    getLogger(name: string): { emit(record: { body?: string; context?: OtelContext; attributes?: Record<string, never> }): void };
+    getLogger(name: string): {
+      emit(record: { body?: string; context?: OtelContext; attributes?: Record<string, never> }): void;
+    };
     shutdown(): Promise<void>;
   };
   InMemoryLogRecordExporter: new () => { getFinishedLogRecords(): FinishedRecord[] };
@@ -26,7 +28,11 @@ const tenant = new ContextVar<string>('tenant');
 const attempt = new ContextVar<number>('attempt');
 const payload = new ContextVar<unknown>('payload');
 const region = new ContextVar<string>('region', { default: 'eu-west' });
-const someSpan = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 });
+const someSpan = trace.wrapSpanContext({
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId: 'b7ad6b7169203331',
+  traceFlags: 1,
+});
 
 class NotPlain {
   readonly x = 1;
@@ -36,14 +42,24 @@ cyclic.self = cyclic;
 
 /** Values the OTel logs data model accepts (AnyValue), and what span attributes would refuse. */
 const ACCEPTED: [string, unknown][] = [
-  ['a string', 'acme'], ['a number', 2.5], ['a boolean', false], ['null', null],
-  ['a mixed array', [1, 'two', true, null]], ['a nested plain object', { user: { id: 7, tags: ['a'] } }],
-  ['a Uint8Array', new Uint8Array([1, 2, 3])], ['an object without prototype', Object.assign(Object.create(null) as object, { k: 'v' })],
+  ['a string', 'acme'],
+  ['a number', 2.5],
+  ['a boolean', false],
+  ['null', null],
+  ['a mixed array', [1, 'two', true, null]],
+  ['a nested plain object', { user: { id: 7, tags: ['a'] } }],
+  ['a Uint8Array', new Uint8Array([1, 2, 3])],
+  ['an object without prototype', Object.assign(Object.create(null) as object, { k: 'v' })],
 ];
 /** Values both logs SDKs refuse. */
 const REFUSED: [string, unknown][] = [
-  ['a bigint', 10n], ['a symbol', Symbol('s')], ['a function', () => 1], ['a Date', new Date(0)],
-  ['a Map', new Map([['k', 'v']])], ['a class instance', new NotPlain()], ['an array holding a Date', [new Date(0)]],
+  ['a bigint', 10n],
+  ['a symbol', Symbol('s')],
+  ['a function', () => 1],
+  ['a Date', new Date(0)],
+  ['a Map', new Map([['k', 'v']])],
+  ['a class instance', new NotPlain()],
+  ['an array holding a Date', [new Date(0)]],
   ['a cyclic object', cyclic],
 ];
 
@@ -52,7 +68,10 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
   function setup(options: ConstructorParameters<typeof ContextVarLogRecordProcessor>[0]) {
     const exporter = new sdk.InMemoryLogRecordExporter();
     const provider = new sdk.LoggerProvider({
-      processors: [new ContextVarLogRecordProcessor(options), new sdk.SimpleLogRecordProcessor({ exporter: exporter as never })],
+      processors: [
+        new ContextVarLogRecordProcessor(options),
+        new sdk.SimpleLogRecordProcessor({ exporter: exporter as never }),
+      ],
     });
     return { logger: provider.getLogger('log-record-processor-test'), records: () => exporter.getFinishedLogRecords() };
   }
@@ -103,18 +122,21 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
     expect(records()[0].attributes).toEqual({ 'contextvar.tenant': 'from-call' });
   });
 
-  test.each(ACCEPTED)('%s, which the logs SDK accepts, is recorded (more than span attributes take)', (_name, value) => {
-    const { logger, records } = setup({ vars: [payload] });
-    new Context().run(() => {
-      payload.set(value);
-      logger.emit({ body: 'x' });
-    });
-    // The SDK's own check of the same value, for comparison (outside, where payload is unbound).
-    logger.emit({ body: 'direct', attributes: { direct: value as never } });
-    const [ours, direct] = records();
-    expect(Object.keys(direct.attributes)).toEqual(['direct']);
-    expect(ours.attributes['contextvar.payload']).toEqual(direct.attributes.direct);
-  });
+  test.each(ACCEPTED)(
+    '%s, which the logs SDK accepts, is recorded (more than span attributes take)',
+    (_name, value) => {
+      const { logger, records } = setup({ vars: [payload] });
+      new Context().run(() => {
+        payload.set(value);
+        logger.emit({ body: 'x' });
+      });
+      // The SDK's own check of the same value, for comparison (outside, where payload is unbound).
+      logger.emit({ body: 'direct', attributes: { direct: value as never } });
+      const [ours, direct] = records();
+      expect(Object.keys(direct.attributes)).toEqual(['direct']);
+      expect(ours.attributes['contextvar.payload']).toEqual(direct.attributes.direct);
+    },
+  );
 
   test.each(REFUSED)('%s, which the logs SDK refuses, is skipped, never thrown, and reported once', (_name, value) => {
     const lines = recordingDiag();
@@ -148,7 +170,11 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
     const lines = recordingDiag();
     const { logger, records } = setup({ vars: [payload, tenant] });
     new Context().run(() => {
-      payload.set({ get boom(): never { throw new Error('getter exploded'); } });
+      payload.set({
+        get boom(): never {
+          throw new Error('getter exploded');
+        },
+      });
       tenant.set('acme');
       expect(() => logger.emit({ body: 'x' })).not.toThrow();
     });
@@ -168,9 +194,15 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
   });
 
   test('bad options are a TypeError naming the processor', () => {
-    expect(() => new ContextVarLogRecordProcessor(undefined as never)).toThrow(/ContextVarLogRecordProcessor: an options object/);
+    expect(() => new ContextVarLogRecordProcessor(undefined as never)).toThrow(
+      /ContextVarLogRecordProcessor: an options object/,
+    );
     expect(() => new ContextVarLogRecordProcessor({ vars: [{}] as never })).toThrow(TypeError);
-    expect(() => new ContextVarLogRecordProcessor({ vars: [tenant, new ContextVar('tenant')] })).toThrow(/two vars are named 'tenant'/);
-    expect(() => new ContextVarLogRecordProcessor({ vars: [tenant], attributePrefix: 1 as never })).toThrow(/attributePrefix must be a string/);
+    expect(() => new ContextVarLogRecordProcessor({ vars: [tenant, new ContextVar('tenant')] })).toThrow(
+      /two vars are named 'tenant'/,
+    );
+    expect(() => new ContextVarLogRecordProcessor({ vars: [tenant], attributePrefix: 1 as never })).toThrow(
+      /attributePrefix must be a string/,
+    );
   });
 }

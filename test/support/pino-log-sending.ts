@@ -11,7 +11,9 @@ interface Output {
  * and trace id: twelve concurrent requests on keep-alive connections, three records each.
  */
 export async function checkPinoLogSending(nodeOptions: string[], telemetry: string): Promise<void> {
-  const out = await runNode([...nodeOptions, '--import', 'tsx', 'test/fixtures/pino/service.ts', telemetry], { env: { OTEL_LOG_LEVEL: 'none' } });
+  const out = await runNode([...nodeOptions, '--import', 'tsx', 'test/fixtures/pino/service.ts', telemetry], {
+    env: { OTEL_LOG_LEVEL: 'none' },
+  });
   const { answers, logs } = JSON.parse(out.trim().split('\n').pop()!) as Output;
   expect(answers).toHaveLength(12);
   expect(new Set(answers.map((a) => a.traceId)).size).toBe(12);
@@ -26,7 +28,11 @@ export async function checkPinoLogSending(nodeOptions: string[], telemetry: stri
   }
   // Three records per request, in its own order, interleaved with the others'.
   for (const { id } of answers) {
-    expect(logs.filter((r) => r.attributes['contextvar.request.id'] === id).map((r) => r.body)).toEqual(['request start', 'request work', 'request end']);
+    expect(logs.filter((r) => r.attributes['contextvar.request.id'] === id).map((r) => r.body)).toEqual([
+      'request start',
+      'request work',
+      'request end',
+    ]);
   }
   // Requests overlapped (another request's line between a request's first and last), and later
   // ones started after earlier ones ended, on reused keep-alive sockets (at most 4).

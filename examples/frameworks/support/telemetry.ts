@@ -50,5 +50,9 @@ export const logLines: Record<string, unknown>[] = [];
 /** pino as users set it up for correlation: `logFields` in a mixin adds trace ids and the vars. */
 export const logger = pino(
   { base: undefined, timestamp: false, mixin: () => logFields({ vars }) },
-  { write: (line: string) => { logLines.push(JSON.parse(line) as Record<string, unknown>); } },
+  {
+    write: (line: string) => {
+      logLines.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  },
 );

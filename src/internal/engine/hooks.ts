@@ -96,7 +96,13 @@ export function createHooksEngine(root: Frame): HooksEngine {
     sealScheduled = false;
   }
 
-  function run<R>(cell: Cell | null, data: OtelContext, fn: (...a: never) => R, thisArg: unknown, args: readonly unknown[]): R {
+  function run<R>(
+    cell: Cell | null,
+    data: OtelContext,
+    fn: (...a: never) => R,
+    thisArg: unknown,
+    args: readonly unknown[],
+  ): R {
     if (!enabled) enable();
     const res = executionAsyncResource() as Resource;
     const stored = res[key];
@@ -111,8 +117,10 @@ export function createHooksEngine(root: Frame): HooksEngine {
       res[key] = outer.data === data ? outer : { cell: outer.cell, data };
     }
     try {
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- fn's parameters are `never`: no-argument calls need the assertion (tsc rejects the call without it)
-      return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
+      if (thisArg !== undefined) return Reflect.apply(fn, thisArg, args) as R;
+      // fn takes `never` arguments: tsc rejects a call with none unless asserted.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+      return args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args);
     } finally {
       if (entering) {
         // Python keeps what ran inside `ctx.run` in `ctx`: the cell holds the mapping current

@@ -25,6 +25,10 @@ export async function show(spans: InMemorySpanExporter, records: InMemoryLogReco
   const [span] = spans.getFinishedSpans();
   const [record] = records.getFinishedLogRecords();
   console.log(`span ${span.name}: ${JSON.stringify(span.attributes)}`);
-  console.log(`log "${String(record.body)}": ${JSON.stringify(record.attributes)} same trace: ${record.spanContext?.traceId === span.spanContext().traceId}`);
-  console.log(`headers: traceparent=${headers.traceparent?.replace(/^00-[0-9a-f]{32}-[0-9a-f]{16}-/, '00-<trace>-<span>-')} baggage=${headers.baggage}`);
+  console.log(
+    `log "${String(record.body)}": ${JSON.stringify(record.attributes)} same trace: ${record.spanContext?.traceId === span.spanContext().traceId}`,
+  );
+  console.log(
+    `headers: traceparent=${headers.traceparent?.replace(/^00-[0-9a-f]{32}-[0-9a-f]{16}-/, '00-<trace>-<span>-')} baggage=${headers.baggage}`,
+  );
 }
