@@ -9,7 +9,7 @@ const ROOT = typeof __dirname === 'string' ? __dirname : process.cwd();
 /**
  * The OpenTelemetry JS 3.x line (nested project test/otel3) runs where its packages run (their
  * engines field: Node >= 22.15) and where `npm ci --prefix test/otel3` installed api 1.10.
- * test/otel3-line.test.ts (see test/support/otel3-line.ts) says why when it does not, and fails
+ * test/otel/otel3-line.test.ts (see test/support/otel3-line.ts) says why when it does not, and fails
  * under CI where it should have.
  */
 function otel3Installed(): boolean {

@@ -13,8 +13,8 @@ import { Context, ContextVar, copyContext, isolated } from '../../src/index';
 import { engine } from '../../src/internal/engine/index';
 
 const onAsyncHooks = engine.kind === 'async-hooks';
-import { UNSET, foreignValues, randomShortAwait } from './fixtures/observe';
-import type { Observation } from './fixtures/observe';
+import { UNSET, foreignValues, randomShortAwait } from '../support/observe';
+import type { Observation } from '../support/observe';
 
 const requestId = new ContextVar<string>('requestId');
 const user = new ContextVar<string>('user');

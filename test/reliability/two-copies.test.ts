@@ -15,13 +15,13 @@ import { ROOT, runNode } from '../support/run-node';
 async function run(command: string, args: string[], cwd: string): Promise<string> {
   return (await promisify(execFile)(command, args, { cwd })).stdout;
 }
-import { expectBuiltPackage } from './fixtures/built';
+import { expectBuiltPackage } from '../support/built';
 
 beforeAll(expectBuiltPackage);
 
 describe('ESM import and CJS require in one process', () => {
   test('are one instance: every export identical, and vars, Contexts, managers and tokens work across them', async () => {
-    const out = JSON.parse(await runNode(['test/reliability/fixtures/esm-and-cjs.mjs'])) as Record<string, unknown>;
+    const out = JSON.parse(await runNode(['test/fixtures/esm-and-cjs.mjs'])) as Record<string, unknown>;
     expect(out.exports).toBeGreaterThanOrEqual(12);
     expect(out.differing).toEqual([]);
     expect(out.missingInEsm).toEqual([]);
@@ -86,9 +86,7 @@ describe('two versions of the package in one process', () => {
   test.each(['old-first', 'new-first'])(
     'loaded %s: one shared context, and the meeting is reported through diag',
     async (order) => {
-      const { seen, diagLines } = JSON.parse(
-        await runNode(['test/reliability/fixtures/two-versions.cjs', copyDir, order]),
-      ) as {
+      const { seen, diagLines } = JSON.parse(await runNode(['test/fixtures/two-versions.cjs', copyDir, order])) as {
         seen: unknown;
         diagLines: string[];
       };

@@ -1,5 +1,5 @@
 // The behaviours of ContextVarLogRecordProcessor, run against a real LoggerProvider and
-// InMemoryLogRecordExporter of each OpenTelemetry JS line: test/otel-log-record-processor.test.ts
+// InMemoryLogRecordExporter of each OpenTelemetry JS line: test/otel/log-record-processor.test.ts
 // passes sdk-logs 0.2xx (2.x line), test/otel3/log-record-processor.test.ts sdk-logs 3.x.
 import { ROOT_CONTEXT, context, trace } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';

@@ -3,9 +3,9 @@
 // test/otel3/log-record-processor.test.ts.
 import * as sdkLogs from '@opentelemetry/sdk-logs';
 import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { ContextVar, ContextVarLogRecordProcessor } from '../src/index';
-import { logRecordProcessorSuite } from './support/log-record-suite';
-import type { SdkLogs } from './support/log-record-suite';
+import { ContextVar, ContextVarLogRecordProcessor } from '../../src/index';
+import { logRecordProcessorSuite } from '../support/log-record-suite';
+import type { SdkLogs } from '../support/log-record-suite';
 
 test("the class satisfies sdk-logs 0.2xx's LogRecordProcessor interface (checked by the compiler)", () => {
   const processor: LogRecordProcessor = new ContextVarLogRecordProcessor({ vars: [new ContextVar('x')] });

@@ -9,9 +9,9 @@ import {
   W3CTraceContextPropagator,
   suppressTracing,
 } from '@opentelemetry/core';
-import { ContextVar, ContextVarPropagator } from '../src/index';
-import { recordingDiag } from './support/diag';
-import { withGlobalManager } from './support/global-manager';
+import { ContextVar, ContextVarPropagator } from '../../src/index';
+import { recordingDiag } from '../support/diag';
+import { withGlobalManager } from '../support/global-manager';
 
 const tenant = new ContextVar<string>('tenant');
 const attempt = new ContextVar<number>('attempt');

@@ -2,7 +2,7 @@
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
-import { Context, ContextVar, ContextVarsContextManager, copyContext, currentContext, isolated } from '../src/index';
+import { Context, ContextVar, ContextVarsContextManager, copyContext, currentContext, isolated } from '../../src/index';
 
 const v = new ContextVar<string>('v');
 const manager = new ContextVarsContextManager();

@@ -3,8 +3,8 @@
 // clients and pipelined sockets at its own server and checks every answer, span and log line
 // itself, exiting 1 on any value from another request or any missing own value. CI runs this file
 // on every Node line (.ci/run runs `npm test` on 20, 22, 24 and 26).
-import { runNode } from './support/run-node';
-import { expectBuiltPackage } from './reliability/fixtures/built';
+import { runNode } from '../support/run-node';
+import { expectBuiltPackage } from '../support/built';
 
 beforeAll(expectBuiltPackage);
 

@@ -7,8 +7,8 @@ import { AsyncResource } from 'node:async_hooks';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ContextVar } from '../src/index';
-import { engine } from '../src/internal/engine/index';
+import { ContextVar } from '../../src/index';
+import { engine } from '../../src/internal/engine/index';
 
 const requestId = new ContextVar<string>('requestId');
 const user = new ContextVar<string>('user');

@@ -6,8 +6,8 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { Context, ContextVar, ContextVarSpanProcessor, ContextVarsContextManager } from '../src/index';
-import { recordingDiag } from './support/diag';
+import { Context, ContextVar, ContextVarSpanProcessor, ContextVarsContextManager } from '../../src/index';
+import { recordingDiag } from '../support/diag';
 
 const tenant = new ContextVar<string>('tenant');
 const attempt = new ContextVar<number>('attempt');

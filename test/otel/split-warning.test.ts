@@ -7,9 +7,9 @@ import { context, diag, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { Context, ContextVar, ContextVarSpanProcessor, takeOverContextManager } from '../src/index';
-import { recordingDiag } from './support/diag';
-import { splitWarnings, varInsideActiveSpan } from './support/split';
+import { Context, ContextVar, ContextVarSpanProcessor, takeOverContextManager } from '../../src/index';
+import { recordingDiag } from '../support/diag';
+import { splitWarnings, varInsideActiveSpan } from '../support/split';
 
 const tenant = new ContextVar<string>('tenant');
 const exporter = new InMemorySpanExporter();

@@ -4,7 +4,7 @@ import { context, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { Context, ContextVar, ContextVarsContextManager } from '../src/index';
+import { Context, ContextVar, ContextVarsContextManager } from '../../src/index';
 
 const requestId = new ContextVar<string>('requestId');
 

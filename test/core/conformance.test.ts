@@ -11,8 +11,8 @@ import {
   ValueError,
   copyContext,
   currentContext,
-} from '../src/index';
-import { inEveryState } from './support/states';
+} from '../../src/index';
+import { inEveryState } from '../support/states';
 
 describe('ContextVar construction (test_context_var_new_1)', () => {
   test('a non-string name throws TypeError', () => {

@@ -3,9 +3,9 @@
 // registration the API refuses is a visible warning, not a silent split.
 import { ROOT_CONTEXT, context, diag, propagation } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { Context, ContextVar, ContextVarsContextManager, takeOverContextManager } from '../src/index';
-import { recordingDiag } from './support/diag';
-import { splitWarnings } from './support/split';
+import { Context, ContextVar, ContextVarsContextManager, takeOverContextManager } from '../../src/index';
+import { recordingDiag } from '../support/diag';
+import { splitWarnings } from '../support/split';
 
 const tenant = new ContextVar<string>('tenant');
 const API_GLOBAL = Symbol.for('opentelemetry.js.api.1');

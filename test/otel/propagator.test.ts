@@ -15,15 +15,15 @@ import {
 } from '@opentelemetry/api';
 import type { TextMapGetter } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { Context, ContextVar, ContextVarPropagator, ContextVarsContextManager } from '../src/index';
-import { cart, propagator as sharedPropagator, requestId, tenant as sharedTenant } from './fixtures/otel/vars';
-import { recordingDiag } from './support/diag';
+import { Context, ContextVar, ContextVarPropagator, ContextVarsContextManager } from '../../src/index';
+import { cart, propagator as sharedPropagator, requestId, tenant as sharedTenant } from '../fixtures/otel/vars';
+import { recordingDiag } from '../support/diag';
 
 const tenant = new ContextVar<string>('tenant');
 const user = new ContextVar<string>('user');
 const attempt = new ContextVar<number>('attempt');
 const withDefault = new ContextVar<string>('with-default', { default: 'd' });
-const RECEIVER = path.resolve(__dirname, 'fixtures/otel/receiver.ts');
+const RECEIVER = path.resolve(__dirname, '../fixtures/otel/receiver.ts');
 
 function roundTrip(p: ContextVarPropagator, ctx: Parameters<ContextVarPropagator['inject']>[0]) {
   const carrier: Record<string, string> = {};

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
 import type { Context as OtelContext, ContextManager } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager as Stock2 } from '@opentelemetry/context-async-hooks';
-import { ContextVar, ContextVarsContextManager } from '../src/index';
+import { ContextVar, ContextVarsContextManager } from '../../src/index';
 
 type AttachingManager = ContextManager & { attach(ctx: OtelContext): { dispose(): void } };
 

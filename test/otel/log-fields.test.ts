@@ -8,8 +8,8 @@ import { INVALID_SPAN_CONTEXT, ROOT_CONTEXT, TraceFlags, context, diag, trace } 
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import pino from 'pino';
 import winston from 'winston';
-import { Context, ContextVar, ContextVarSpanProcessor, ContextVarsContextManager, logFields } from '../src/index';
-import { recordingDiag } from './support/diag';
+import { Context, ContextVar, ContextVarSpanProcessor, ContextVarsContextManager, logFields } from '../../src/index';
+import { recordingDiag } from '../support/diag';
 
 const requestId = new ContextVar<string>('request_id');
 const tenant = new ContextVar<string>('tenant', { default: 'no-tenant' });

@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT, runNode } from './support/run-node';
+import { ROOT, runNode } from '../support/run-node';
 
 const run = promisify(execFile);
 interface PackageJson {

@@ -5,9 +5,9 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
-import type { SpanRecord } from './fixtures/otel/telemetry';
+import type { SpanRecord } from '../fixtures/otel/telemetry';
 
-const SERVICE = path.resolve(__dirname, 'fixtures/otel/service.ts');
+const SERVICE = path.resolve(__dirname, '../fixtures/otel/service.ts');
 
 interface Answer {
   sent: { tenant: string; requestId: string; cart: { items: number } };

@@ -29,8 +29,8 @@ import {
   ContextVarPropagator,
   ContextVarSpanProcessor,
   ContextVarsContextManager,
-} from '../src/index';
-import { ROOT } from './support/run-node';
+} from '../../src/index';
+import { ROOT } from '../support/run-node';
 
 const PYTHON = path.join(ROOT, '.venv/bin/python');
 const SERVICE = path.join(ROOT, 'test/fixtures/python/baggage_service.py');

@@ -3,8 +3,8 @@
 import { ROOT_CONTEXT, context, diag, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { Context, ContextVar, ContextVarsContextManager } from '../src/index';
-import { recordingDiag } from './support/diag';
+import { Context, ContextVar, ContextVarsContextManager } from '../../src/index';
+import { recordingDiag } from '../support/diag';
 
 const tenant = new ContextVar<string>('tenant');
 const exporter = new InMemorySpanExporter();

@@ -1,7 +1,7 @@
 // The package as users load it: the built entry points, both module systems, and the examples.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ROOT, runNode } from './support/run-node';
+import { ROOT, runNode } from '../support/run-node';
 
 describe('loading', () => {
   test('import and require in one process share one context and one set of classes', async () => {

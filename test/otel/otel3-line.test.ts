@@ -4,7 +4,7 @@
 // says when it does not run, and why; under CI on a line that supports 3.x, not running is a failure.
 import fs from 'node:fs';
 import path from 'node:path';
-import { OTEL3_DIR, nodeRunsOtel3, otel3Line } from './support/otel3-line';
+import { OTEL3_DIR, nodeRunsOtel3, otel3Line } from '../support/otel3-line';
 
 const line = otel3Line();
 

@@ -3,7 +3,7 @@
 // and print what they claim. The quickstart is covered in package.test.ts.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runNode } from './support/run-node';
+import { runNode } from '../support/run-node';
 
 const TSX = ['--import', 'tsx'];
 // Whatever the developer's shell exports, the default demo run must not try to reach a collector.

@@ -2,14 +2,14 @@
 // line and flag, the start-up self-check and its fallback, and the cost of nesting (SPEC 3.7-3.9).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
-import { Context, ContextVar, ContextVarsContextManager, copyContext } from '../src/index';
-import { engine } from '../src/internal/engine/index';
-import { createAlsEngine } from '../src/internal/engine/als';
-import { createHooksEngine } from '../src/internal/engine/hooks';
-import type { HooksEngine } from '../src/internal/engine/hooks';
-import { selfCheck } from '../src/internal/engine/self-check';
-import type { Frame } from '../src/internal/engine/types';
-import { runNode } from './support/run-node';
+import { Context, ContextVar, ContextVarsContextManager, copyContext } from '../../src/index';
+import { engine } from '../../src/internal/engine/index';
+import { createAlsEngine } from '../../src/internal/engine/als';
+import { createHooksEngine } from '../../src/internal/engine/hooks';
+import type { HooksEngine } from '../../src/internal/engine/hooks';
+import { selfCheck } from '../../src/internal/engine/self-check';
+import type { Frame } from '../../src/internal/engine/types';
+import { runNode } from '../support/run-node';
 
 const v = new ContextVar<number>('depth');
 const manager = new ContextVarsContextManager();
