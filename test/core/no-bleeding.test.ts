@@ -5,10 +5,10 @@
 import http from 'node:http';
 import { AsyncResource } from 'node:async_hooks';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ContextVar } from '../../src/index';
 import { engine } from '../../src/internal/engine/index';
+import { close, getJson, listen } from '../support/http';
 
 const requestId = new ContextVar<string>('requestId');
 const user = new ContextVar<string>('user');
@@ -17,28 +17,6 @@ interface Seen {
   id: string;
   atEntry: [string | undefined, string | undefined];
   afterAwait: [string | undefined, string | undefined];
-}
-
-async function listen(server: net.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-async function close(server: net.Server): Promise<void> {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-function get(agent: http.Agent, port: number, id: string): Promise<Seen> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: `/${id}`, agent }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve(JSON.parse(body) as Seen));
-      })
-      .on('error', reject);
-  });
 }
 
 describe('http server with keep-alive clients', () => {
@@ -62,7 +40,9 @@ describe('http server with keep-alive clients', () => {
     try {
       const results: Seen[] = [];
       for (let round = 0; round < 10; round++) {
-        results.push(...(await Promise.all(Array.from({ length: 8 }, (_, i) => get(agent, port, `r${round}-${i}`)))));
+        results.push(
+          ...(await Promise.all(Array.from({ length: 8 }, (_, i) => getJson<Seen>(agent, port, `/r${round}-${i}`)))),
+        );
       }
       expect(sockets.size).toBeLessThanOrEqual(4);
       for (const r of results) {

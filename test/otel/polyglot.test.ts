@@ -31,6 +31,7 @@ import {
   ContextVarsContextManager,
 } from '../../src/index';
 import { ROOT } from '../support/run-node';
+import { getJson } from '../support/http';
 
 const PYTHON = path.join(ROOT, '.venv/bin/python');
 const SERVICE = path.join(ROOT, 'test/fixtures/python/baggage_service.py');
@@ -89,31 +90,6 @@ function listen(handler: http.RequestListener): Promise<http.Server> {
 }
 function port(server: http.Server): number {
   return (server.address() as AddressInfo).port;
-}
-function getJson(
-  agent: http.Agent,
-  target: number,
-  pathname: string,
-  headers: Record<string, string> = {},
-): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port: target, path: pathname, agent, headers }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        res.on('end', () => {
-          try {
-            resolve(JSON.parse(body) as Record<string, unknown>);
-          } catch (error) {
-            reject(new Error(`${res.statusCode}: ${body}`, { cause: error }));
-          }
-        });
-      })
-      .on('error', reject);
-  });
 }
 
 describeWithPython(title, () => {

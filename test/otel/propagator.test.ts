@@ -9,15 +9,15 @@ import {
   context,
   defaultTextMapGetter,
   defaultTextMapSetter,
-  diag,
   propagation,
   trace,
 } from '@opentelemetry/api';
 import type { TextMapGetter } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { Context, ContextVar, ContextVarPropagator, ContextVarsContextManager } from '../../src/index';
+import { Context, ContextVar, ContextVarPropagator } from '../../src/index';
 import { cart, propagator as sharedPropagator, requestId, tenant as sharedTenant } from '../fixtures/otel/vars';
 import { recordingDiag } from '../support/diag';
+import { withGlobalManager } from '../support/global-manager';
 
 const tenant = new ContextVar<string>('tenant');
 const user = new ContextVar<string>('user');
@@ -31,17 +31,7 @@ function roundTrip(p: ContextVarPropagator, ctx: Parameters<ContextVarPropagator
   return { carrier, extracted: p.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter) };
 }
 
-beforeAll(() => {
-  context.setGlobalContextManager(new ContextVarsContextManager());
-});
-
-afterAll(() => {
-  context.disable();
-});
-
-afterEach(() => {
-  diag.disable();
-});
+withGlobalManager();
 
 describe('round trip', () => {
   const p = new ContextVarPropagator({ vars: [tenant, user] });

@@ -1,13 +1,14 @@
 // SPEC section 4: ContextVarSpanProcessor copies the listed vars bound in a span's parent context
 // into attributes at start (key = prefix + name); invalid attribute values are skipped and
 // reported once through diag, never thrown. Real tracer providers and exporters, no mocks.
-import { ROOT_CONTEXT, context, diag, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, propagation, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { Context, ContextVar, ContextVarSpanProcessor, ContextVarsContextManager } from '../../src/index';
 import { recordingDiag } from '../support/diag';
+import { withGlobalManager } from '../support/global-manager';
 
 const tenant = new ContextVar<string>('tenant');
 const attempt = new ContextVar<number>('attempt');
@@ -22,17 +23,7 @@ function setup(options: ConstructorParameters<typeof ContextVarSpanProcessor>[0]
   return { exporter, tracer: provider.getTracer('span-processor-test') };
 }
 
-beforeAll(() => {
-  context.setGlobalContextManager(new ContextVarsContextManager());
-});
-
-afterAll(() => {
-  context.disable();
-});
-
-afterEach(() => {
-  diag.disable();
-});
+withGlobalManager();
 
 test('the class satisfies the SDK SpanProcessor interface (checked by the compiler)', () => {
   const processor: SpanProcessor = new ContextVarSpanProcessor({ vars: [tenant] });

@@ -7,14 +7,15 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { setImmediate as immediate } from 'node:timers/promises';
 import { Context, ContextVar, copyContext, isolated } from '../../src/index';
 import { engine } from '../../src/internal/engine/index';
 
 const onAsyncHooks = engine.kind === 'async-hooks';
 import { UNSET, foreignValues, randomShortAwait } from '../support/observe';
+import { close, listen } from '../support/http';
 import type { Observation } from '../support/observe';
+import { pipeline } from '../support/pipelined-client.cjs';
 
 const requestId = new ContextVar<string>('requestId');
 const user = new ContextVar<string>('user');
@@ -30,15 +31,6 @@ async function unitOfWork(id: string, observations: Observation[], beforeAwait?:
   beforeAwait?.();
   await randomShortAwait();
   observations.push({ id, atEntry, afterAwait: [requestId.get(UNSET), user.get(UNSET)] });
-}
-
-async function listen(server: net.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-function close(server: net.Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 /** Waits (bounded) until `done()` holds: handlers that answered early record after their await. */
@@ -189,37 +181,6 @@ describe('timers and emitters, one tick after another', () => {
     expect(observations).toHaveLength(800);
   });
 });
-
-/** Pipelined HTTP/1.1: `batch` requests written in one socket write, `batches` times per socket. */
-async function pipeline(port: number, sockets: number, batches: number, batch: number): Promise<void> {
-  await Promise.all(
-    Array.from({ length: sockets }, async (_, s) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.setEncoding('utf8');
-      await new Promise<void>((resolve) => socket.once('connect', resolve));
-      let received = 0;
-      let wanted = 0;
-      let wake: () => void = () => undefined;
-      let buffer = '';
-      socket.on('data', (chunk: string) => {
-        buffer += chunk;
-        const parts = buffer.split('HTTP/1.1 200');
-        received += parts.length - 1;
-        buffer = parts[parts.length - 1];
-        if (received >= wanted) wake();
-      });
-      for (let b = 0; b < batches; b++) {
-        let text = '';
-        for (let r = 0; r < batch; r++) text += `GET /p${s}-${b}-${r} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
-        wanted += batch;
-        const answered = new Promise<void>((resolve) => (wake = resolve));
-        socket.write(text);
-        await answered;
-      }
-      socket.destroy();
-    }),
-  );
-}
 
 describe('pipelined http requests (several in one socket write)', () => {
   // Node's HTTP parser dispatches every request of one chunk inside one synchronous run on one
