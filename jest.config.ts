@@ -9,7 +9,7 @@ const ROOT = typeof __dirname === 'string' ? __dirname : process.cwd();
 /**
  * The OpenTelemetry JS 3.x line (nested project test/otel3) runs where its packages run (their
  * engines field: Node >= 22.15) and where `npm ci --prefix test/otel3` installed api 1.10.
- * test/otel3-line.test.ts (see test/support/otel3-line.ts) says why when it does not, and fails
+ * test/otel/otel3-line.test.ts (see test/support/otel3-line.ts) says why when it does not, and fails
  * under CI where it should have.
  */
 function otel3Installed(): boolean {
@@ -29,15 +29,17 @@ const base = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
 } satisfies Config;
 
-const projects: NonNullable<Config['projects']> = [{
-  ...base,
-  displayName: 'otel-2.x',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  // test/otel3 is a nested project with its own node_modules (the 3.x line); it runs below.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/otel3/'],
-  globals: { otel3ProjectIncluded: otel3 },
-}];
+const projects: NonNullable<Config['projects']> = [
+  {
+    ...base,
+    displayName: 'otel-2.x',
+    roots: ['<rootDir>/test'],
+    testMatch: ['**/*.test.ts'],
+    // test/otel3 is a nested project with its own node_modules (the 3.x line); it runs below.
+    testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/otel3/'],
+    globals: { otel3ProjectIncluded: otel3 },
+  },
+];
 if (otel3) {
   projects.push({
     ...base,
@@ -49,7 +51,8 @@ if (otel3) {
     // one copy its SDK uses, as in an application) and its 3.x SDK packages; the root tests of
     // test/otel3/on3-*.test.ts run against them unchanged, the 2.x-only names through shims.
     moduleNameMapper: {
-      '^@opentelemetry/(api|core|context-async-hooks|sdk-logs|sdk-node|sdk-trace)$': '<rootDir>/test/otel3/node_modules/@opentelemetry/$1',
+      '^@opentelemetry/(api|core|context-async-hooks|sdk-logs|sdk-node|sdk-trace)$':
+        '<rootDir>/test/otel3/node_modules/@opentelemetry/$1',
       '^@opentelemetry/(sdk-trace-base|sdk-trace-node)$': '<rootDir>/test/otel3/shims/$1.ts',
     },
   });

@@ -4,8 +4,8 @@
 # AsyncContextFrame, Node 24 and 26 on async hooks. Assumes `npm ci` and `npm run build` ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-suites=(test/engine.test.ts test/async-semantics.test.ts test/no-bleeding.test.ts test/conformance.test.ts
-  test/manager-contract.test.ts test/otel-interplay.test.ts test/reliability)
+suites=(test/core/engine.test.ts test/core/async-semantics.test.ts test/core/no-bleeding.test.ts test/core/conformance.test.ts
+  test/otel/manager-contract.test.ts test/otel/interplay.test.ts test/reliability)
 for variant in "node@22 --experimental-async-context-frame" "node@24 --no-async-context-frame" "node@26 --no-async-context-frame"; do
   read -r pkg flag <<<"${variant}"
   echo "=== ${pkg} ${flag}"

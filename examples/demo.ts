@@ -33,15 +33,23 @@ watchdog.unref();
 const telemetry = startTelemetry('frontend');
 const frontendLogs: LogRecord[] = [];
 // The frontend's lines are kept to print next to their trace; a real service would write stdout.
-const log = createLogger('frontend', { write: (line: string) => void frontendLogs.push(JSON.parse(line) as LogRecord) });
+const log = createLogger('frontend', {
+  write: (line: string) => void frontendLogs.push(JSON.parse(line) as LogRecord),
+});
 const tracer = trace.getTracer('demo-frontend');
 
-function get(port: number, pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function get(
+  port: number,
+  pathname: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path: pathname, headers, timeout: 5_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${pathname}: no answer in 5 s`)));
@@ -84,7 +92,12 @@ function startFrontend(backendPort: number): http.Server {
   });
 }
 
-function startBackend(): { pid: number | undefined; next: () => Promise<BackendMessage>; logs: Promise<LogRecord[]>; stop: () => void } {
+function startBackend(): {
+  pid: number | undefined;
+  next: () => Promise<BackendMessage>;
+  logs: Promise<LogRecord[]>;
+  stop: () => void;
+} {
   const child = fork(path.join(__dirname, 'demo', 'backend.ts'), [], {
     // The project root, so that `--import tsx` resolves whether started by tsx, node or a test.
     cwd: path.resolve(__dirname, '..'),
@@ -93,17 +106,25 @@ function startBackend(): { pid: number | undefined; next: () => Promise<BackendM
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   let stdout = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
-  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const logs = closed.then(() => stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as LogRecord));
-  const next = () => new Promise<BackendMessage>((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`backend exited early (code ${code})`));
-    child.once('exit', onExit);
-    child.once('message', (message) => {
-      child.off('exit', onExit);
-      resolve(message as BackendMessage);
-    });
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
   });
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const logs = closed.then(() =>
+    stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as LogRecord),
+  );
+  const next = () =>
+    new Promise<BackendMessage>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`backend exited early (code ${code})`));
+      child.once('exit', onExit);
+      child.once('message', (message) => {
+        child.off('exit', onExit);
+        resolve(message as BackendMessage);
+      });
+    });
   // Kill it if the demo ends any other way than by the backend's own clean exit.
   process.on('exit', () => child.kill());
   return { pid: child.pid, next, logs, stop: () => child.send('finish') };
@@ -111,15 +132,19 @@ function startBackend(): { pid: number | undefined; next: () => Promise<BackendM
 
 async function main(): Promise<void> {
   const backend = startBackend();
-  const { port: backendPort } = await backend.next() as { port: number };
+  const { port: backendPort } = (await backend.next()) as { port: number };
   const frontend = startFrontend(backendPort);
   await new Promise<void>((resolve) => frontend.listen(0, '127.0.0.1', resolve));
   const frontendPort = (frontend.address() as AddressInfo).port;
-  console.log(`frontend http://127.0.0.1:${frontendPort}  ->  backend http://127.0.0.1:${backendPort} (a second Node process, pid ${backend.pid})`);
-  console.log(`OTLP export: ${otlpRequested() ? 'on (OTEL_* environment)' : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to send these traces to a collector)'}\n`);
+  console.log(
+    `frontend http://127.0.0.1:${frontendPort}  ->  backend http://127.0.0.1:${backendPort} (a second Node process, pid ${backend.pid})`,
+  );
+  console.log(
+    `OTLP export: ${otlpRequested() ? 'on (OTEL_* environment)' : 'off (set OTEL_EXPORTER_OTLP_ENDPOINT to send these traces to a collector)'}\n`,
+  );
 
   // Three concurrent customers; the third sends no request id, so the middleware makes one.
-  const customers: Array<Record<string, string>> = [
+  const customers: Record<string, string>[] = [
     { 'x-request-id': 'req-1001', 'x-tenant': 'acme', 'x-user': 'alice' },
     { 'x-request-id': 'req-1002', 'x-tenant': 'globex', 'x-user': 'bob' },
     { 'x-tenant': 'initech', 'x-user': 'carol' },
@@ -127,31 +152,41 @@ async function main(): Promise<void> {
   // The load generator is not a service: its calls are left untraced, so each trace starts at the
   // frontend, as it would for a request from a browser.
   const requests: SentRequest[] = await context.with(suppressTracing(context.active()), () =>
-    Promise.all(customers.map(async (headers) => {
-      const answer = await get(frontendPort, '/checkout', headers);
-      if (answer.status !== 200) throw new Error(`GET /checkout answered ${answer.status}`);
-      return { headers, traceId: (JSON.parse(answer.body) as { traceId: string }).traceId };
-    })));
+    Promise.all(
+      customers.map(async (headers) => {
+        const answer = await get(frontendPort, '/checkout', headers);
+        if (answer.status !== 200) throw new Error(`GET /checkout answered ${answer.status}`);
+        return { headers, traceId: (JSON.parse(answer.body) as { traceId: string }).traceId };
+      }),
+    ),
+  );
 
   frontend.closeAllConnections();
   await new Promise((resolve) => frontend.close(resolve));
   const finished = backend.next();
   backend.stop();
-  const { spans: backendSpans } = await finished as { spans: SpanRecord[] };
-  const spans = [...await telemetry.finishedSpans(), ...backendSpans];
+  const { spans: backendSpans } = (await finished) as { spans: SpanRecord[] };
+  const spans = [...(await telemetry.finishedSpans()), ...backendSpans];
   // Both services flush their OTLP export (if any) at the same time: the backend before it exits.
   const [backendLogs] = await Promise.all([backend.logs, telemetry.shutdown()]);
   const logs = [...frontendLogs, ...backendLogs];
-  console.log('contextvar.* columns: the span attributes ContextVarSpanProcessor recorded. The frontend\'s server span');
-  console.log('starts before its middleware sets the vars, so it has none; every span after it does, in both services.\n');
+  console.log("contextvar.* columns: the span attributes ContextVarSpanProcessor recorded. The frontend's server span");
+  console.log(
+    'starts before its middleware sets the vars, so it has none; every span after it does, in both services.\n',
+  );
   for (const line of formatTraces(requests, spans, logs)) console.log(line);
   const traced = new Set(requests.map((r) => r.traceId));
-  console.log(`${traced.size} traces, ${spans.length} spans from 2 processes, ${logs.filter((l) => traced.has(String(l['trace_id']))).length} of ${logs.length} log lines correlated`);
+  console.log(
+    `${traced.size} traces, ${spans.length} spans from 2 processes, ${logs.filter((l) => traced.has(String(l.trace_id))).length} of ${logs.length} log lines correlated`,
+  );
 }
 
 // An explicit exit: an OTLP exporter still retrying against an absent collector would otherwise
 // keep the process alive after shutdown() has already waited for it as long as it should.
-main().then(() => process.exit(0), (error: unknown) => {
-  console.error('demo failed:', error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('demo failed:', error);
+    process.exit(1);
+  },
+);

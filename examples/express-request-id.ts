@@ -72,7 +72,9 @@ function call(port: number, method: string, path: string, headers: Record<string
     const req = http.request({ host: '127.0.0.1', port, method, path, headers, agent, timeout: 5_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (chunk: string) => { body += chunk; });
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
       res.on('end', () => resolve(body));
     });
     req.on('timeout', () => req.destroy(new Error(`${method} ${path}: no answer in 5 s`)));
@@ -83,12 +85,17 @@ function call(port: number, method: string, path: string, headers: Record<string
 /** Two requests in one TCP write (HTTP pipelining), the second to /peek; resolves with both bodies. */
 function pipelined(port: number, requestIdOfFirst: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => socket.write(
-      `GET /orders/44 HTTP/1.1\r\nHost: x\r\nx-request-id: ${requestIdOfFirst}\r\n\r\n` +
-      'GET /peek HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    const socket = net.connect(port, '127.0.0.1', () =>
+      socket.write(
+        `GET /orders/44 HTTP/1.1\r\nHost: x\r\nx-request-id: ${requestIdOfFirst}\r\n\r\n` +
+          'GET /peek HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+      ),
+    );
     let raw = '';
     socket.setEncoding('utf8').setTimeout(5_000, () => socket.destroy(new Error('pipelined: no answer in 5 s')));
-    socket.on('data', (chunk: string) => { raw += chunk; });
+    socket.on('data', (chunk: string) => {
+      raw += chunk;
+    });
     socket.on('end', () => resolve(raw.match(/\{[^\n]*?\}(?=HTTP|$)/g) ?? []));
     socket.on('error', reject);
   });
@@ -99,7 +106,13 @@ async function main(): Promise<void> {
   // Pipelined requests (several in one TCP packet) are emitted in one synchronous run; on Node
   // 20/22 a plain `http.createServer(app)` would let the second one start with the first one's id.
   // (OpenTelemetry's http instrumentation, when registered, gives each request its own context too.)
-  const server = http.createServer(isolated((req: http.IncomingMessage, res: http.ServerResponse) => app(req, res))).listen(0, '127.0.0.1');
+  const server = http
+    .createServer(
+      isolated((req: http.IncomingMessage, res: http.ServerResponse) => {
+        app(req, res);
+      }),
+    )
+    .listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
   try {
@@ -107,9 +120,16 @@ async function main(): Promise<void> {
     console.log('response', await call(port, 'GET', '/orders/43'));
     console.log('peek on the same connection', await call(port, 'GET', '/peek'));
     console.log('pipelined, then peek', (await pipelined(port, 'pipe-1')).join(' '));
-    const batch = JSON.parse(await call(port, 'POST', '/batch', { 'x-request-id': 'batch-7' })) as Record<string, string | string[]>;
-    console.log(`batch, isolated(processItem): items saw ${String(batch['isolatedItems'])}; the handler still has ${String(batch['afterIsolated'])}`);
-    console.log(`batch, plain processItem:     items saw ${String(batch['plainItems'])}; the handler now has ${String(batch['afterPlain'])}`);
+    const batch = JSON.parse(await call(port, 'POST', '/batch', { 'x-request-id': 'batch-7' })) as Record<
+      string,
+      string | string[]
+    >;
+    console.log(
+      `batch, isolated(processItem): items saw ${String(batch.isolatedItems)}; the handler still has ${String(batch.afterIsolated)}`,
+    );
+    console.log(
+      `batch, plain processItem:     items saw ${String(batch.plainItems)}; the handler now has ${String(batch.afterPlain)}`,
+    );
   } finally {
     agent.destroy();
     server.close();

@@ -41,7 +41,9 @@ async function handleRequest(): Promise<void> {
   requestId.set('req-42');
   await tracer.startActiveSpan('handle order', async (span) => {
     // The active OTel context and the vars are one context: both views agree.
-    console.log(`inside the span: tenant=${tenant.get()}, tenant via context.active()=${tenant.getIn(context.active())}`);
+    console.log(
+      `inside the span: tenant=${tenant.get()}, tenant via context.active()=${tenant.getIn(context.active())}`,
+    );
     await tracer.startActiveSpan('charge card', async (child) => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       child.end();

@@ -32,17 +32,19 @@ function listen(name: string, handler: (req: http.IncomingMessage) => Promise<un
     // Each service starts its server span from what the caller sent (nothing, for a client
     // without propagation): the W3C parent and our vars, in one extracted context.
     const extracted = propagation.extract(ROOT_CONTEXT, req.headers);
-    void context.with(extracted, () => tracer.startActiveSpan(`${name} ${req.url ?? ''}`, { kind: SpanKind.SERVER }, async (span) => {
-      try {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(await handler(req)));
-      } catch (error) {
-        res.statusCode = 500;
-        res.end(JSON.stringify({ error: String(error) }));
-      } finally {
-        span.end();
-      }
-    }));
+    void context.with(extracted, () =>
+      tracer.startActiveSpan(`${name} ${req.url ?? ''}`, { kind: SpanKind.SERVER }, async (span) => {
+        try {
+          res.setHeader('content-type', 'application/json');
+          res.end(JSON.stringify(await handler(req)));
+        } catch (error) {
+          res.statusCode = 500;
+          res.end(JSON.stringify({ error: String(error) }));
+        } finally {
+          span.end();
+        }
+      }),
+    );
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
@@ -52,12 +54,14 @@ function url(server: http.Server, path: string): string {
 }
 
 async function main(): Promise<void> {
-  const inventory = await listen('inventory', async (req) => ({
-    received: req.headers['contextvars'],
-    tenant: tenant.get('unset'),
-    requestId: requestId.get('unset'),
-    traceId: trace.getActiveSpan()?.spanContext().traceId,
-  }));
+  const inventory = await listen('inventory', (req) =>
+    Promise.resolve({
+      received: req.headers.contextvars,
+      tenant: tenant.get('unset'),
+      requestId: requestId.get('unset'),
+      traceId: trace.getActiveSpan()?.spanContext().traceId,
+    }),
+  );
 
   const orders = await listen('orders', async (req) => {
     // Middleware style: the edge service sets the vars once, from its own request.
@@ -77,14 +81,22 @@ async function main(): Promise<void> {
 
   try {
     // Two concurrent customers, sent without any propagation: the orders service sets the vars.
-    const answers = await Promise.all([['acme', 'req-1'], ['globex', 'req-2']].map(async ([customer, id]) => {
-      const res = await fetch(url(orders, '/order'), { headers: { 'x-tenant': customer!, 'x-request-id': id! }, signal: AbortSignal.timeout(5_000) });
-      return res.json() as Promise<{ ordersTraceId: string; inventory: Record<string, string> }>;
-    }));
+    const answers = await Promise.all(
+      [
+        ['acme', 'req-1'],
+        ['globex', 'req-2'],
+      ].map(async ([customer, id]) => {
+        const res = await fetch(url(orders, '/order'), {
+          headers: { 'x-tenant': customer, 'x-request-id': id },
+          signal: AbortSignal.timeout(5_000),
+        });
+        return res.json() as Promise<{ ordersTraceId: string; inventory: Record<string, string> }>;
+      }),
+    );
     for (const { ordersTraceId, inventory: seen } of answers) {
-      console.log(`inventory received header  contextvars: ${seen['received']}`);
-      console.log(`inventory handler reads    tenant=${seen['tenant']} request.id=${seen['requestId']}`);
-      console.log(`one trace for both         ${seen['traceId'] === ordersTraceId ? 'yes' : 'NO'} (${ordersTraceId})`);
+      console.log(`inventory received header  contextvars: ${seen.received}`);
+      console.log(`inventory handler reads    tenant=${seen.tenant} request.id=${seen.requestId}`);
+      console.log(`one trace for both         ${seen.traceId === ordersTraceId ? 'yes' : 'NO'} (${ordersTraceId})`);
     }
   } finally {
     orders.close();

@@ -16,7 +16,10 @@ const propagator = new ContextVarPropagator({ vars: [tenant, requestId] });
 // Needed in the worker for context.with to bind the vars; in the main thread for inject to see them.
 context.setGlobalContextManager(new ContextVarsContextManager());
 
-interface Job { carrier: Record<string, string>; orderId: number }
+interface Job {
+  carrier: Record<string, string>;
+  orderId: number;
+}
 
 function runWorker(): void {
   const port = parentPort!;
@@ -47,7 +50,10 @@ async function runMain(): Promise<void> {
   // This same file runs in the worker. Loader hooks given with --import do not reach workers on
   // every Node line, so the worker registers tsx itself before requiring the TypeScript file;
   // compiled JavaScript would just be `new Worker(__filename)`.
-  const worker = new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(__filename)});`, { eval: true });
+  const worker = new Worker(
+    `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(__filename)});`,
+    { eval: true },
+  );
   const replies: string[] = [];
   const done = new Promise<void>((resolve, reject) => {
     worker.on('message', (line: string) => {

@@ -12,12 +12,20 @@ for (const { name } of entries) {
   // Relative to the wrapper's own folder, so nested entries (src/a/b.ts) resolve too.
   const cjsPath = path.posix.relative(path.posix.dirname(`dist/esm/${name}`), `dist/cjs/${name}.js`);
   mkdirSync(new URL(`../dist/esm/${path.posix.dirname(name)}/`, import.meta.url), { recursive: true });
-  const names = Object.keys(require(`../dist/cjs/${name}.js`)).filter((n) => n !== '__esModule').sort();
+  const names = Object.keys(require(`../dist/cjs/${name}.js`))
+    .filter((n) => n !== '__esModule')
+    .sort();
   const js = [`import cjs from '${cjsPath}';`, ...names.map((n) => `export const ${n} = cjs.${n};`), ''].join('\n');
   // Type-only exports have no runtime name: read them from the CommonJS declarations.
   const cjsTypes = readFileSync(new URL(`../dist/cjs/${name}.d.ts`, import.meta.url), 'utf8');
   const typeNames = [...cjsTypes.matchAll(/export type \{([^}]*)\}/g)]
-    .flatMap((m) => m[1].split(',').map((n) => n.trim()).filter(Boolean)).sort();
+    .flatMap((m) =>
+      m[1]
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    )
+    .sort();
   const dts = [
     `export { ${names.join(', ')} } from '${cjsPath}';`,
     ...(typeNames.length > 0 ? [`export type { ${typeNames.join(', ')} } from '${cjsPath}';`] : []),

@@ -43,7 +43,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
     if (new.target !== Context) throw new TypeError("type 'Context' is not an acceptable base type");
     const adopted = args.length === 2 && (args[0] as unknown) === ADOPT;
     if (args.length > 0 && !adopted) throw new TypeError('Context() does not accept any arguments');
-    this.#cell = adopted ? (args[1] as unknown as Cell) : newCell(ROOT_CONTEXT);
+    this.#cell = adopted ? args[1] : newCell(ROOT_CONTEXT);
     this.#cell.facade ??= this;
   }
 
@@ -110,8 +110,12 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
   }
 
   /** Calls `callback(value, var, this)` for each binding, as `Map.prototype.forEach` does. */
-  forEach(callback: (value: unknown, key: ContextVar<unknown>, map: ReadonlyMap<ContextVar<unknown>, unknown>) => void, thisArg?: unknown): void {
-    if (typeof callback !== 'function') throw new TypeError(`Context.forEach: a function was expected, got ${reprValue(callback)}`);
+  forEach(
+    callback: (value: unknown, key: ContextVar<unknown>, map: ReadonlyMap<ContextVar<unknown>, unknown>) => void,
+    thisArg?: unknown,
+  ): void {
+    if (typeof callback !== 'function')
+      throw new TypeError(`Context.forEach: a function was expected, got ${reprValue(callback)}`);
     for (const [v, value] of this.entries()) callback.call(thisArg, value, v, this);
   }
 

@@ -7,7 +7,9 @@ import { reprValue } from './internal/repr';
  * (Python copies the context when `asyncio.create_task` is called). Use it for request handlers,
  * queue consumers and anything else called repeatedly from one long-lived place.
  */
-export function isolated<A extends unknown[], R, This = unknown>(fn: (this: This, ...args: A) => R): (this: This, ...args: A) => R {
+export function isolated<A extends unknown[], R, This = unknown>(
+  fn: (this: This, ...args: A) => R,
+): (this: This, ...args: A) => R {
   if (typeof fn !== 'function') throw new TypeError(`isolated: a function was expected, got ${reprValue(fn)}`);
   return function isolatedCall(this: This, ...args: A): R {
     const data = engine.current().data;

@@ -61,7 +61,7 @@ export class Token<T> {
   toString(): string {
     this.#reprId = reprId(this.#reprId);
     const used = this.#state.used ? ' used' : '';
-    return `<Token${used} var=${String(this.#state.var)} at ${hex(this.#reprId)}>`;
+    return `<Token${used} var=${this.var.toString()} at ${hex(this.#reprId)}>`;
   }
 
   [inspectSymbol](): string {
@@ -76,6 +76,12 @@ export class Token<T> {
 type Minting = new <T>(mint: symbol, state: TokenState) => Token<T>;
 
 /** @internal Creates a token for `v`'s `set()`; only ContextVar calls it. */
-export function mintToken<T>(v: ContextVar<T>, oldValue: unknown, cell: Cell, before: OtelContext, after: OtelContext): Token<T> {
+export function mintToken<T>(
+  v: ContextVar<T>,
+  oldValue: unknown,
+  cell: Cell,
+  before: OtelContext,
+  after: OtelContext,
+): Token<T> {
   return new (Token as unknown as Minting)<T>(MINT, { var: v, oldValue, cell, before, after, used: false });
 }

@@ -5,7 +5,7 @@ import { registerReaders, tokenStateOf } from './internal/brand';
 import { engine, newCell } from './internal/engine/index';
 import { shared } from './internal/shared';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
-import { checkSplit } from './internal/split-check';
+import { checkSplit } from './otel/split-check';
 import { Token, mintToken } from './token';
 
 /** Options of the ContextVar constructor. */
@@ -45,12 +45,17 @@ function countName(name: string): void {
 }
 
 function isOtelContext(ctx: unknown): ctx is OtelContext {
-  return typeof ctx === 'object' && ctx !== null && typeof (ctx as OtelContext).getValue === 'function' &&
-    typeof (ctx as OtelContext).setValue === 'function';
+  return (
+    typeof ctx === 'object' &&
+    ctx !== null &&
+    typeof (ctx as OtelContext).getValue === 'function' &&
+    typeof (ctx as OtelContext).setValue === 'function'
+  );
 }
 
 function requireOtelContext(ctx: unknown, method: string): asserts ctx is OtelContext {
-  if (!isOtelContext(ctx)) throw new TypeError(`ContextVar.${method}: an OpenTelemetry Context was expected, got ${reprValue(ctx)}`);
+  if (!isOtelContext(ctx))
+    throw new TypeError(`ContextVar.${method}: an OpenTelemetry Context was expected, got ${reprValue(ctx)}`);
 }
 
 // Guards the repr of a var whose default contains the var itself (Python prints '...').
@@ -82,6 +87,7 @@ export class ContextVar<T> {
     // Python: "type 'ContextVar' is not an acceptable base type".
     if (new.target !== ContextVar) throw new TypeError("type 'ContextVar' is not an acceptable base type");
     if (typeof name !== 'string') throw new TypeError(`context variable name must be a string, got ${reprValue(name)}`);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       throw new TypeError(`ContextVar options must be an object, got ${reprValue(options)}`);
     }

@@ -33,15 +33,20 @@ function copiesIn(name, modules) {
   const api = new Set(modules.map((m) => /@opentelemetry\/api\/build\/([^/]+)\//.exec(m)?.[1]).filter(Boolean));
   const ours = new Set(modules.map((m) => /otel-contextvars\/dist\/([^/]+)\//.exec(m)?.[1]).filter(Boolean));
   check(`${name} holds one copy of @opentelemetry/api (${[...api].join(', ')})`, api.size === 1);
-  check(`${name} holds the real ESM build of otel-contextvars only (${[...ours].join(', ')})`,
-    ours.size === 1 && ours.has('module'));
+  check(
+    `${name} holds the real ESM build of otel-contextvars only (${[...ours].join(', ')})`,
+    ours.size === 1 && ours.has('module'),
+  );
 }
 
 await runsAsExpected('node app.cjs', here('app.cjs'));
 await runsAsExpected('node app.mjs', here('app.mjs'));
 const { stdout: dual } = await run(process.execPath, [here('dual.mjs')]);
-check('node: import and require of the installed package are one instance', dual.trim()
-  === 'import and require are one instance: true; require sees: set through import', dual);
+check(
+  'node: import and require of the installed package are one instance',
+  dual.trim() === 'import and require are one instance: true; require sees: set through import',
+  dual,
+);
 
 const out = here('out/');
 rmSync(out, { recursive: true, force: true });
@@ -59,8 +64,20 @@ for (const { entry, format, ext } of cases) {
   // An ESM bundle of a CommonJS app (app.cjs) needs `require` for the app's own require of Node
   // built-ins; esbuild's documented answer is a banner that creates one. The ESM app gets none, so
   // the package's build must import built-ins statically.
-  const banner = format === 'esm' && entry.endsWith('.cjs') ? { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } : {};
-  const result = await build({ entryPoints: [here(entry)], outfile, bundle: true, platform: 'node', format, banner, metafile: true, logLevel: 'error' });
+  const banner =
+    format === 'esm' && entry.endsWith('.cjs')
+      ? { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" }
+      : {};
+  const result = await build({
+    entryPoints: [here(entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format,
+    banner,
+    metafile: true,
+    logLevel: 'error',
+  });
   copiesIn(name, Object.keys(result.metafile.inputs));
   await runsAsExpected(name, outfile);
 }
@@ -75,7 +92,13 @@ for (const { entry, format, ext } of cases) {
     entry: here(entry),
     optimization: { minimize: false },
     experiments: esm ? { outputModule: true } : {},
-    output: { path: out, filename, module: esm, chunkFormat: esm ? 'module' : 'commonjs', library: { type: esm ? 'module' : 'commonjs2' } },
+    output: {
+      path: out,
+      filename,
+      module: esm,
+      chunkFormat: esm ? 'module' : 'commonjs',
+      library: { type: esm ? 'module' : 'commonjs2' },
+    },
   });
   const info = stats.toJson({ modules: true, errors: true, warnings: true });
   check(`${name} builds without errors`, !stats.hasErrors(), JSON.stringify(info.errors, null, 1));

@@ -26,12 +26,21 @@ async function tsc(ts, project) {
   }
 }
 
-const modes = (ts) => ['node16', 'nodenext', 'bundler', ...(compilers.indexOf(ts) >= compilers.indexOf(HELPERS_FROM) ? ['esnext'] : [])];
+const modes = (ts) => [
+  'node16',
+  'nodenext',
+  'bundler',
+  ...(compilers.indexOf(ts) >= compilers.indexOf(HELPERS_FROM) ? ['esnext'] : []),
+];
 const jobs = compilers.flatMap((ts) => modes(ts).map((mode) => ({ ts, mode })));
 // Two compilers at a time: the machine has two cores.
 const results = [];
 for (let i = 0; i < jobs.length; i += 2) {
-  results.push(...await Promise.all(jobs.slice(i, i + 2).map(async (job) => ({ ...job, ...await tsc(job.ts, `tsconfig.${job.mode}.json`) }))));
+  results.push(
+    ...(await Promise.all(
+      jobs.slice(i, i + 2).map(async (job) => ({ ...job, ...(await tsc(job.ts, `tsconfig.${job.mode}.json`)) })),
+    )),
+  );
 }
 for (const { ts, mode, ok, output } of results) {
   const version = JSON.parse(readFileSync(here(`node_modules/${ts}/package.json`), 'utf8')).version;
@@ -49,6 +58,8 @@ const apiNeedsConsole = /@opentelemetry\/api\/.*Cannot find name 'console'/.test
 const asDocumented = !withoutNode.ok && oursClean && apiNeedsConsole;
 if (asDocumented) passed += 1;
 else failed += 1;
-console.log(`${asDocumented ? 'ok' : 'not ok'} - without @types/node only @opentelemetry/api's declarations fail (console), none of ours, as the README says${asDocumented ? '' : `\n${withoutNode.output.trim()}`}`);
+console.log(
+  `${asDocumented ? 'ok' : 'not ok'} - without @types/node only @opentelemetry/api's declarations fail (console), none of ours, as the README says${asDocumented ? '' : `\n${withoutNode.output.trim()}`}`,
+);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;

@@ -24,7 +24,9 @@ const log = createLogger('backend', pino.destination({ fd: 1, sync: true }));
 const tracer = trace.getTracer('demo-backend');
 
 function send(message: BackendMessage): Promise<void> {
-  return new Promise((resolve, reject) => process.send!(message, (error: Error | null) => (error ? reject(error) : resolve())));
+  return new Promise((resolve, reject) =>
+    process.send!(message, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
 }
 
 // A plain handler, no middleware: the HTTP instrumentation already runs it inside the context it
@@ -47,7 +49,8 @@ process.on('message', (message) => {
   if (message !== 'finish') return;
   server.closeAllConnections();
   server.close(() => {
-    void telemetry.finishedSpans()
+    void telemetry
+      .finishedSpans()
       .then((spans) => send({ spans }))
       .then(() => telemetry.shutdown())
       .finally(() => process.disconnect());

@@ -14,8 +14,11 @@ export interface SentRequest {
 }
 
 const KIND = new Map<number, string>([
-  [SpanKind.INTERNAL, 'internal'], [SpanKind.SERVER, 'server'], [SpanKind.CLIENT, 'client'],
-  [SpanKind.PRODUCER, 'producer'], [SpanKind.CONSUMER, 'consumer'],
+  [SpanKind.INTERNAL, 'internal'],
+  [SpanKind.SERVER, 'server'],
+  [SpanKind.CLIENT, 'client'],
+  [SpanKind.PRODUCER, 'producer'],
+  [SpanKind.CONSUMER, 'consumer'],
 ]);
 // Written by ContextVarSpanProcessor: its default prefix, then the var's name.
 const VAR_PREFIX = 'contextvar.';
@@ -23,7 +26,12 @@ const VAR_PREFIX = 'contextvar.';
 const LOG_NOISE = new Set(['level', 'time', 'pid', 'hostname', 'service', 'msg']);
 const TRACE_FIELDS = ['trace_id', 'span_id', 'trace_flags'];
 
-interface Row { tree: string; kind: string; spanId: string; vars: Map<string, string> }
+interface Row {
+  tree: string;
+  kind: string;
+  spanId: string;
+  vars: Map<string, string>;
+}
 
 function label(span: SpanRecord): string {
   // HTTP spans are named by method only; the path makes the tree readable.
@@ -35,8 +43,14 @@ function label(span: SpanRecord): string {
 
 function rows(span: SpanRecord, children: Map<string | undefined, SpanRecord[]>, lead: string, branch: string): Row[] {
   const vars = new Map<string, string>();
-  for (const [key, value] of Object.entries(span.attributes)) if (key.startsWith(VAR_PREFIX)) vars.set(key, String(value));
-  const row = { tree: `${lead}${branch}${span.service.padEnd(9)}${label(span)}`, kind: KIND.get(span.kind) ?? String(span.kind), spanId: span.spanId, vars };
+  for (const [key, value] of Object.entries(span.attributes))
+    if (key.startsWith(VAR_PREFIX)) vars.set(key, String(value));
+  const row = {
+    tree: `${lead}${branch}${span.service.padEnd(9)}${label(span)}`,
+    kind: KIND.get(span.kind) ?? String(span.kind),
+    spanId: span.spanId,
+    vars,
+  };
   const kids = children.get(span.spanId) ?? [];
   const nextLead = lead + (branch === '' ? '' : branch === '└─ ' ? '   ' : '│  ');
   return [row, ...kids.flatMap((kid, i) => rows(kid, children, nextLead, i === kids.length - 1 ? '└─ ' : '├─ '))];
@@ -47,8 +61,14 @@ function table(spanRows: Row[]): string[] {
   const keys = [...new Set(spanRows.flatMap((r) => [...r.vars.keys()]))].sort();
   const header = ['span', 'kind', 'span_id', ...keys];
   const cells = spanRows.map((r) => [r.tree, r.kind, r.spanId, ...keys.map((k) => r.vars.get(k) ?? '-')]);
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  return [header, ...cells].map((c) => `  ${c.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}`);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  return [header, ...cells].map(
+    (c) =>
+      `  ${c
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd()}`,
+  );
 }
 
 function logLine(record: LogRecord): string {
@@ -56,7 +76,7 @@ function logLine(record: LogRecord): string {
   // Trace fields first: they are what a log search joins on.
   const ordered = [...TRACE_FIELDS.filter((k) => keys.includes(k)), ...keys.filter((k) => !TRACE_FIELDS.includes(k))];
   const fields = ordered.map((k) => `${k}=${String(record[k])}`).join(' ');
-  return `    ${String(record.service ?? '?').padEnd(9)}${String(record.msg ?? '')}\n      ${fields}`;
+  return `    ${(record.service ?? '?').padEnd(9)}${record.msg ?? ''}\n      ${fields}`;
 }
 
 /**
@@ -73,12 +93,16 @@ export function formatTraces(requests: SentRequest[], spans: SpanRecord[], logs:
       const parent = span.parentSpanId !== undefined && ids.has(span.parentSpanId) ? span.parentSpanId : undefined;
       children.set(parent, [...(children.get(parent) ?? []), span]);
     }
-    const sent = Object.entries(request.headers).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const sent = Object.entries(request.headers)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
     const services = [...new Set(inTrace.map((s) => s.service))].join(' + ');
-    lines.push(`Trace ${i + 1}/${requests.length}  trace_id=${request.traceId}  (${inTrace.length} spans: ${services})`);
+    lines.push(
+      `Trace ${i + 1}/${requests.length}  trace_id=${request.traceId}  (${inTrace.length} spans: ${services})`,
+    );
     lines.push(`  request headers: ${sent}`);
     lines.push(...table((children.get(undefined) ?? []).flatMap((root) => rows(root, children, '', ''))));
-    const correlated = logs.filter((l) => l['trace_id'] === request.traceId);
+    const correlated = logs.filter((l) => l.trace_id === request.traceId);
     lines.push(`  log lines with this trace_id (${correlated.length}):`);
     lines.push(...correlated.map(logLine));
     lines.push('');

@@ -12,7 +12,13 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import pino from 'pino';
 import type { DestinationStream, Logger } from 'pino';
-import { ContextVar, ContextVarPropagator, ContextVarSpanProcessor, ContextVarsContextManager, logFields } from 'otel-contextvars';
+import {
+  ContextVar,
+  ContextVarPropagator,
+  ContextVarSpanProcessor,
+  ContextVarsContextManager,
+  logFields,
+} from 'otel-contextvars';
 
 // Module-level vars, as in Python: one per concept, never one per request. Each process creates
 // its own objects; the propagator matches them across the wire by name.
@@ -47,8 +53,10 @@ export interface SpanRecord {
  * `OTEL_TRACES_EXPORTER` lists `otlp`. The demo then exports there as well as printing.
  */
 export function otlpRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  const exporters = (env['OTEL_TRACES_EXPORTER'] ?? '').split(',').map((s) => s.trim());
-  return Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) || exporters.includes('otlp');
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim());
+  return (
+    Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) || exporters.includes('otlp')
+  );
 }
 
 export interface Telemetry {
@@ -70,7 +78,9 @@ export function startTelemetry(service: string): Telemetry {
   // The exporter reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and _HEADERS itself.
   if (otlpRequested()) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': process.env['OTEL_SERVICE_NAME'] ? `${process.env['OTEL_SERVICE_NAME']}-${service}` : `demo-${service}` }),
+    resource: resourceFromAttributes({
+      'service.name': process.env.OTEL_SERVICE_NAME ? `${process.env.OTEL_SERVICE_NAME}-${service}` : `demo-${service}`,
+    }),
     spanProcessors,
   });
   provider.register({
@@ -99,11 +109,16 @@ export function startTelemetry(service: string): Telemetry {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
-          diag.warn(`${service}: OTLP export did not finish within 5 s; is a collector listening at the OTEL_EXPORTER_OTLP_* endpoint?`);
+          diag.warn(
+            `${service}: OTLP export did not finish within 5 s; is a collector listening at the OTEL_EXPORTER_OTLP_* endpoint?`,
+          );
           resolve();
         }, 5_000);
       });
-      await Promise.race([provider.shutdown().catch((error: unknown) => diag.warn(`${service}: OTLP export failed:`, error)), timeout]);
+      await Promise.race([
+        provider.shutdown().catch((error: unknown) => diag.warn(`${service}: OTLP export failed:`, error)),
+        timeout,
+      ]);
       clearTimeout(timer);
     },
   };

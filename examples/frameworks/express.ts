@@ -15,12 +15,14 @@ const app = express();
 
 // The recipe: the first middleware runs the rest of the request, everything `next()` starts, in a
 // copy of the context of its own; what it sets never reaches another request, pipelined or not.
-app.use((req, _res, next) => copyContext().run(() => {
-  requestId.set(req.get('x-request-id') ?? randomUUID());
-  const name = req.get('x-user');
-  if (name) user.set(name); // an anonymous request leaves it unset
-  next();
-}));
+app.use((req, _res, next) =>
+  copyContext().run(() => {
+    requestId.set(req.get('x-request-id') ?? randomUUID());
+    const name = req.get('x-user');
+    if (name) user.set(name); // an anonymous request leaves it unset
+    next();
+  }),
+);
 
 app.get('/orders/:id', async (req, res) => {
   const entry = seen();
@@ -31,11 +33,18 @@ app.get('/orders/:id', async (req, res) => {
 });
 
 const server = app.listen(0, '127.0.0.1', () => {
-  void driveAndCheck({
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  }, {
-    name: 'express 5 + @opentelemetry/instrumentation-express',
-    frameworkSpan: (span) => span.attributes['express.type'] === 'request_handler',
-  });
+  void driveAndCheck(
+    {
+      port: (server.address() as AddressInfo).port,
+      close: () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    },
+    {
+      name: 'express 5 + @opentelemetry/instrumentation-express',
+      frameworkSpan: (span) => span.attributes['express.type'] === 'request_handler',
+    },
+  );
 });

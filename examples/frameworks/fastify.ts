@@ -22,12 +22,14 @@ async function hookApp(): Promise<FastifyInstance> {
 
   // The recipe: a hook on the root instance (so it covers every route and plugin) that runs the
   // rest of the request's lifecycle, started by `done()`, in a copy of the context of its own.
-  app.addHook('onRequest', (request, _reply, done) => copyContext().run(() => {
-    requestId.set(String(request.headers['x-request-id'] ?? request.id));
-    const name = request.headers['x-user'];
-    if (typeof name === 'string') user.set(name); // an anonymous request leaves it unset
-    done();
-  }));
+  app.addHook('onRequest', (request, _reply, done) =>
+    copyContext().run(() => {
+      requestId.set(String(request.headers['x-request-id'] ?? request.id));
+      const name = request.headers['x-user'];
+      if (typeof name === 'string') user.set(name); // an anonymous request leaves it unset
+      done();
+    }),
+  );
   // Then @fastify/otel, before the routes as its README says. The order matters: it keeps the
   // context active in its own onRequest hook and runs every later hook and the handler in that
   // context, so the vars must be set when its hook runs.
@@ -39,12 +41,15 @@ function serverFactoryApp(): FastifyInstance {
   // As NodeSDK users register it: it adds itself to every Fastify instance when it is created.
   new FastifyOtelInstrumentation({ registerOnInitialization: true });
   return Fastify({
-    serverFactory: (handler) => http.createServer((req, res) => copyContext().run(() => {
-      requestId.set(String(req.headers['x-request-id'] ?? randomUUID()));
-      const name = req.headers['x-user'];
-      if (typeof name === 'string') user.set(name); // an anonymous request leaves it unset
-      handler(req, res);
-    })),
+    serverFactory: (handler) =>
+      http.createServer((req, res) =>
+        copyContext().run(() => {
+          requestId.set(String(req.headers['x-request-id'] ?? randomUUID()));
+          const name = req.headers['x-user'];
+          if (typeof name === 'string') user.set(name); // an anonymous request leaves it unset
+          handler(req, res);
+        }),
+      ),
   });
 }
 
@@ -59,12 +64,16 @@ async function main(mode: string): Promise<void> {
   });
 
   await app.listen({ port: 0, host: '127.0.0.1' });
-  await driveAndCheck({ port: (app.server.address() as AddressInfo).port, close: () => app.close() }, {
-    name: `fastify 5 + @fastify/otel (${mode === 'server-factory' ? 'registerOnInitialization, vars set in serverFactory' : 'plugin() after the vars hook'})`,
-    frameworkSpan: (span) => span.name.startsWith('handler - '),
-  });
+  await driveAndCheck(
+    { port: (app.server.address() as AddressInfo).port, close: () => app.close() },
+    {
+      name: `fastify 5 + @fastify/otel (${mode === 'server-factory' ? 'registerOnInitialization, vars set in serverFactory' : 'plugin() after the vars hook'})`,
+      frameworkSpan: (span) => span.name.startsWith('handler - '),
+    },
+  );
 }
 
 const which = process.argv[2] ?? 'hook';
-if (which !== 'hook' && which !== 'server-factory') throw new TypeError(`fastify.ts: mode must be hook or server-factory, got ${which}`);
+if (which !== 'hook' && which !== 'server-factory')
+  throw new TypeError(`fastify.ts: mode must be hook or server-factory, got ${which}`);
 void main(which);

@@ -17,12 +17,14 @@ const app = new Hono();
 
 // The recipe: the first middleware runs the rest of the request, everything `next()` starts, in a
 // copy of the context of its own.
-app.use((c, next) => copyContext().run(async () => {
-  requestId.set(c.req.header('x-request-id') ?? randomUUID());
-  const name = c.req.header('x-user');
-  if (name) user.set(name); // an anonymous request leaves it unset
-  await next();
-}));
+app.use((c, next) =>
+  copyContext().run(async () => {
+    requestId.set(c.req.header('x-request-id') ?? randomUUID());
+    const name = c.req.header('x-user');
+    if (name) user.set(name); // an anonymous request leaves it unset
+    await next();
+  }),
+);
 
 app.get('/orders/:id', async (c) => {
   const entry = seen();
@@ -33,8 +35,11 @@ app.get('/orders/:id', async (c) => {
 });
 
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-  void driveAndCheck({
-    port: info.port,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  }, { name: 'hono 4 on @hono/node-server + @opentelemetry/instrumentation-http' });
+  void driveAndCheck(
+    {
+      port: info.port,
+      close: () => new Promise((resolve) => server.close(() => resolve())),
+    },
+    { name: 'hono 4 on @hono/node-server + @opentelemetry/instrumentation-http' },
+  );
 });

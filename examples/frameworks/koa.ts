@@ -16,12 +16,14 @@ const app = new Koa();
 // The recipe: the first middleware runs the rest of the request, everything `next()` starts, in a
 // copy of the context of its own. A value may also come after an await (a user lookup): set
 // before `next()` is called, it is seen everywhere downstream.
-app.use((ctx, next) => copyContext().run(async () => {
-  requestId.set(ctx.get('x-request-id') || randomUUID());
-  const name = ctx.get('x-user');
-  if (name) user.set(name); // an anonymous request leaves it unset
-  await next();
-}));
+app.use((ctx, next) =>
+  copyContext().run(async () => {
+    requestId.set(ctx.get('x-request-id') || randomUUID());
+    const name = ctx.get('x-user');
+    if (name) user.set(name); // an anonymous request leaves it unset
+    await next();
+  }),
+);
 
 app.use(async function ordersHandler(ctx) {
   const id = /^\/orders\/([\w-]+)$/.exec(ctx.path)?.[1];
@@ -34,11 +36,18 @@ app.use(async function ordersHandler(ctx) {
 });
 
 const server = app.listen(0, '127.0.0.1', () => {
-  void driveAndCheck({
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  }, {
-    name: 'koa 3 + @opentelemetry/instrumentation-koa',
-    frameworkSpan: (span) => span.attributes['koa.type'] === 'middleware' && span.name.includes('ordersHandler'),
-  });
+  void driveAndCheck(
+    {
+      port: (server.address() as AddressInfo).port,
+      close: () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    },
+    {
+      name: 'koa 3 + @opentelemetry/instrumentation-koa',
+      frameworkSpan: (span) => span.attributes['koa.type'] === 'middleware' && span.name.includes('ordersHandler'),
+    },
+  );
 });

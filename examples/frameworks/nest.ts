@@ -13,7 +13,14 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Controller, Get, Inject, Injectable, Module, Param } from '@nestjs/common';
-import type { CallHandler, ExecutionContext, MiddlewareConsumer, NestInterceptor, NestMiddleware, NestModule } from '@nestjs/common';
+import type {
+  CallHandler,
+  ExecutionContext,
+  MiddlewareConsumer,
+  NestInterceptor,
+  NestMiddleware,
+  NestModule,
+} from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
@@ -51,13 +58,15 @@ function header(req: { headers: IncomingHttpHeaders }, name: string): string | u
 class RequestVarsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<{ headers: IncomingHttpHeaders }>();
-    return new Observable((subscriber) => copyContext().run(() => {
-      requestId.set(header(req, 'x-request-id') ?? randomUUID());
-      const name = header(req, 'x-user');
-      if (name) user.set(name); // an anonymous request leaves it unset
-      const subscription = next.handle().subscribe(subscriber);
-      return () => subscription.unsubscribe();
-    }));
+    return new Observable((subscriber) =>
+      copyContext().run(() => {
+        requestId.set(header(req, 'x-request-id') ?? randomUUID());
+        const name = header(req, 'x-user');
+        if (name) user.set(name); // an anonymous request leaves it unset
+        const subscription = next.handle().subscribe(subscriber);
+        return () => subscription.unsubscribe();
+      }),
+    );
   }
 }
 
@@ -103,17 +112,25 @@ async function main(adapterName: string): Promise<void> {
   if (adapter instanceof FastifyAdapter) await adapter.getInstance().register(fastifyOtel.plugin());
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as { address(): AddressInfo };
-  await driveAndCheck({ port: server.address().port, close: () => app.close() }, {
-    name: `NestJS 12 on its ${adapterName} adapter, vars set in ${mount === 'interceptor' ? 'an interceptor' : 'a middleware'} + ${fastify ? '@fastify/otel' : '@opentelemetry/instrumentation-express'}`,
-    // With the interceptor no span of the framework's instrumentation starts after the vars are set.
-    frameworkSpan: mount === 'interceptor' ? undefined : fastify
-      ? (span) => span.name.startsWith('handler - ')
-      : (span) => span.attributes['express.type'] === 'request_handler',
-  });
+  await driveAndCheck(
+    { port: server.address().port, close: () => app.close() },
+    {
+      name: `NestJS 12 on its ${adapterName} adapter, vars set in ${mount === 'interceptor' ? 'an interceptor' : 'a middleware'} + ${fastify ? '@fastify/otel' : '@opentelemetry/instrumentation-express'}`,
+      // With the interceptor no span of the framework's instrumentation starts after the vars are set.
+      frameworkSpan:
+        mount === 'interceptor'
+          ? undefined
+          : fastify
+            ? (span) => span.name.startsWith('handler - ')
+            : (span) => span.attributes['express.type'] === 'request_handler',
+    },
+  );
 }
 
 const which = process.argv[2] ?? 'express';
 const mount = process.argv[3] ?? 'middleware';
-if (which !== 'express' && which !== 'fastify') throw new TypeError(`nest.ts: adapter must be express or fastify, got ${which}`);
-if (mount !== 'middleware' && mount !== 'interceptor') throw new TypeError(`nest.ts: mount must be middleware or interceptor, got ${mount}`);
+if (which !== 'express' && which !== 'fastify')
+  throw new TypeError(`nest.ts: adapter must be express or fastify, got ${which}`);
+if (mount !== 'middleware' && mount !== 'interceptor')
+  throw new TypeError(`nest.ts: mount must be middleware or interceptor, got ${mount}`);
 void main(which);

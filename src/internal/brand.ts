@@ -31,8 +31,8 @@ const readers = shared('brand', () => ({
 
 function ask<T>(list: Reader<T>[], value: unknown): T | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  for (let i = 0; i < list.length; i++) {
-    const found = list[i]!(value);
+  for (const read of list) {
+    const found = read(value);
     if (found !== undefined) return found;
   }
   return undefined;
@@ -42,8 +42,11 @@ function ask<T>(list: Reader<T>[], value: unknown): T | undefined {
 export function registerReaders(kind: 'varIds', reader: Reader<number>): void;
 export function registerReaders(kind: 'tokens', reader: Reader<TokenState>): void;
 export function registerReaders(kind: 'cells', reader: Reader<Cell>): void;
-export function registerReaders(kind: keyof typeof readers, reader: Reader<number> | Reader<TokenState> | Reader<Cell>): void {
-  (readers[kind] as Array<typeof reader>).push(reader);
+export function registerReaders(
+  kind: keyof typeof readers,
+  reader: Reader<number> | Reader<TokenState> | Reader<Cell>,
+): void {
+  (readers[kind] as (typeof reader)[]).push(reader);
 }
 
 /** The trie id of a ContextVar of any loaded copy; undefined for anything else. */

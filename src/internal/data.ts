@@ -56,7 +56,8 @@ class ContextData implements OtelContext {
 
   #withKey(key: symbol, value: unknown): ContextData {
     const length = this.keys === null ? 1 : this.keys.length + 1;
-    if (length <= MAX_LINKS) return new ContextData(this.base, new KeyLink(key, value, this.keys, length), this.vars, this.size);
+    if (length <= MAX_LINKS)
+      return new ContextData(this.base, new KeyLink(key, value, this.keys, length), this.vars, this.size);
     // Fold the chain (oldest first) into a plain Context, as OpenTelemetry's own would hold it.
     const pending: KeyLink[] = [];
     for (let link = this.keys; link !== null; link = link.next) pending.push(link);
@@ -79,7 +80,8 @@ function foreignBase(ctx: OtelContext): OtelContext | undefined {
 }
 
 function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): OtelContext {
-  if (!(ctx instanceof ContextData)) return new ContextData(foreignBase(ctx), null, assoc(null, new Leaf(id, key, value)), 1);
+  if (!(ctx instanceof ContextData))
+    return new ContextData(foreignBase(ctx), null, assoc(null, new Leaf(id, key, value)), 1);
   const vars = assoc(ctx.vars, new Leaf(id, key, value));
   return new ContextData(ctx.base, ctx.keys, vars, assocReplaced() === null ? ctx.size + 1 : ctx.size);
 }

@@ -36,8 +36,13 @@ function pair(key: string, value: string, metadata?: string): string | undefined
  * (value percent-encoded with encodeURIComponent, metadata after `;`). A bound var replaces a
  * Baggage entry of the same key. Entries past the limits are left out, the vars' reported once.
  */
-function injectBaggage(context: OtelContext, carrier: unknown, setter: TextMapSetter,
-  vars: ReadonlyArray<ContextVar<unknown>>, io: VarText): void {
+function injectBaggage(
+  context: OtelContext,
+  carrier: unknown,
+  setter: TextMapSetter,
+  vars: readonly ContextVar<unknown>[],
+  io: VarText,
+): void {
   if (context.getValue(SUPPRESS_TRACING_KEY) === true) return;
   const entries: string[] = [];
   const written = new Set<string>();
@@ -45,8 +50,17 @@ function injectBaggage(context: OtelContext, carrier: unknown, setter: TextMapSe
   const add = (key: string, entry: string | undefined, isVar: boolean): void => {
     // undefined: an entry of the context's Baggage with a lone surrogate, left out as unsendable.
     const added = (entries.length > 0 ? 1 : 0) + (entry?.length ?? 0);
-    if (entry === undefined || entry.length > MAX_ENTRY_LENGTH || entries.length >= MAX_ENTRIES || length + added > MAX_TOTAL_LENGTH) {
-      if (isVar) io.report(`size:${key}`, `skipped ${reprValue(key)}: W3C baggage allows ${MAX_ENTRY_LENGTH} characters an entry, ${MAX_TOTAL_LENGTH} a header and ${MAX_ENTRIES} entries`);
+    if (
+      entry === undefined ||
+      entry.length > MAX_ENTRY_LENGTH ||
+      entries.length >= MAX_ENTRIES ||
+      length + added > MAX_TOTAL_LENGTH
+    ) {
+      if (isVar)
+        io.report(
+          `size:${key}`,
+          `skipped ${reprValue(key)}: W3C baggage allows ${MAX_ENTRY_LENGTH} characters an entry, ${MAX_TOTAL_LENGTH} a header and ${MAX_ENTRIES} entries`,
+        );
       return;
     }
     entries.push(entry);
@@ -62,7 +76,11 @@ function injectBaggage(context: OtelContext, carrier: unknown, setter: TextMapSe
     const received = baggage?.getEntry(v.name);
     if (text === undefined) continue;
     const entry = pair(v.name, text, received?.value === text ? received.metadata?.toString() : undefined);
-    if (entry === undefined) io.report(`surrogate:${v.name}`, `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`);
+    if (entry === undefined)
+      io.report(
+        `surrogate:${v.name}`,
+        `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`,
+      );
     else add(v.name, entry, true);
   }
   for (const [key, entry] of baggage?.getAllEntries() ?? []) {
@@ -73,8 +91,13 @@ function injectBaggage(context: OtelContext, carrier: unknown, setter: TextMapSe
 
 function readHeader(value: unknown, io: VarText): string | undefined {
   // Node joins repeated headers with ', '; other carriers hand over an array: one list either way.
-  const text = Array.isArray(value) ? (value.every((p) => typeof p === 'string') ? value.join(',') : undefined)
-    : typeof value === 'string' ? value : undefined;
+  const text = Array.isArray(value)
+    ? value.every((p) => typeof p === 'string')
+      ? value.join(',')
+      : undefined
+    : typeof value === 'string'
+      ? value
+      : undefined;
   if (text === undefined || text.length === 0) return undefined;
   if (text.length > MAX_TOTAL_LENGTH) {
     io.report('oversized', `ignored an inbound baggage header over ${MAX_TOTAL_LENGTH} characters`);
@@ -90,8 +113,13 @@ function readHeader(value: unknown, io: VarText): string | undefined {
  * Baggage in the context (replacing any, as that propagator does) and binds each listed var found
  * among the entries, through its codec. Returns `context` itself when nothing is usable.
  */
-function extractBaggage(context: OtelContext, carrier: unknown, getter: TextMapGetter,
-  byName: ReadonlyMap<string, ContextVar<unknown>>, io: VarText): OtelContext {
+function extractBaggage(
+  context: OtelContext,
+  carrier: unknown,
+  getter: TextMapGetter,
+  byName: ReadonlyMap<string, ContextVar<unknown>>,
+  io: VarText,
+): OtelContext {
   const text = readHeader(getter.get(carrier, BAGGAGE_HEADER), io);
   if (text === undefined) return context;
   const entries: Record<string, BaggageEntry> = {};
@@ -115,7 +143,7 @@ function extractBaggage(context: OtelContext, carrier: unknown, getter: TextMapG
   let ctx = propagation.setBaggage(context, propagation.createBaggage(entries));
   for (const [name, v] of byName) {
     if (!Object.hasOwn(entries, name)) continue;
-    const value = io.valueOf(v, entries[name]!.value);
+    const value = io.valueOf(v, entries[name].value);
     if (value !== UNBOUND) ctx = v.setIn(ctx, value);
   }
   return ctx;
@@ -124,11 +152,11 @@ function extractBaggage(context: OtelContext, carrier: unknown, getter: TextMapG
 /** ContextVarPropagator's format 'baggage': the W3C `baggage` header, read and written as above. */
 export class BaggageFormat implements WireFormat {
   readonly field = BAGGAGE_HEADER;
-  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
+  readonly #vars: readonly ContextVar<unknown>[];
   readonly #byName: ReadonlyMap<string, ContextVar<unknown>>;
   readonly #io: VarText;
 
-  constructor(vars: ReadonlyArray<ContextVar<unknown>>, byName: ReadonlyMap<string, ContextVar<unknown>>, io: VarText) {
+  constructor(vars: readonly ContextVar<unknown>[], byName: ReadonlyMap<string, ContextVar<unknown>>, io: VarText) {
     this.#vars = vars;
     this.#byName = byName;
     this.#io = io;

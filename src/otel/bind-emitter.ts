@@ -26,14 +26,14 @@ export function bindEmitter<E extends EventEmitter>(ee: E, wrap: Wrap, patchKey:
     const original = host[name];
     if (typeof original !== 'function') continue;
     host[name] = function addPatched(this: unknown, event: string | symbol, listener: Listener) {
-      if (adding || typeof listener !== 'function') return original.call(this, event, listener);
+      if (adding || typeof listener !== 'function') return original.call(this, event, listener) as unknown;
       let wrappers = byEvent.get(event);
       if (wrappers === undefined) byEvent.set(event, (wrappers = new WeakMap()));
       const wrapped = wrap(listener);
       wrappers.set(listener, wrapped);
       adding = true;
       try {
-        return original.call(this, event, wrapped);
+        return original.call(this, event, wrapped) as unknown;
       } finally {
         adding = false;
       }
@@ -44,7 +44,7 @@ export function bindEmitter<E extends EventEmitter>(ee: E, wrap: Wrap, patchKey:
     if (typeof original !== 'function') continue;
     host[name] = function removePatched(this: unknown, event: string | symbol, listener: Listener) {
       const wrapped = byEvent.get(event)?.get(listener);
-      return original.call(this, event, wrapped ?? listener);
+      return original.call(this, event, wrapped ?? listener) as unknown;
     };
   }
   const removeAll = host.removeAllListeners;
@@ -52,7 +52,7 @@ export function bindEmitter<E extends EventEmitter>(ee: E, wrap: Wrap, patchKey:
     host.removeAllListeners = function removeAllPatched(this: unknown, ...args: unknown[]) {
       if (args.length === 0) byEvent = new Map();
       else byEvent.delete(args[0] as string | symbol);
-      return removeAll.apply(this, args);
+      return removeAll.apply(this, args) as unknown;
     };
   }
   return ee;

@@ -18,11 +18,16 @@ const MAX_ENTRIES = 64;
  */
 export class HeaderFormat implements WireFormat {
   readonly field: string;
-  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
+  readonly #vars: readonly ContextVar<unknown>[];
   readonly #byName: ReadonlyMap<string, ContextVar<unknown>>;
   readonly #io: VarText;
 
-  constructor(header: string, vars: ReadonlyArray<ContextVar<unknown>>, byName: ReadonlyMap<string, ContextVar<unknown>>, io: VarText) {
+  constructor(
+    header: string,
+    vars: readonly ContextVar<unknown>[],
+    byName: ReadonlyMap<string, ContextVar<unknown>>,
+    io: VarText,
+  ) {
     this.field = header;
     this.#vars = vars;
     this.#byName = byName;
@@ -37,7 +42,10 @@ export class HeaderFormat implements WireFormat {
       if (entry === undefined) continue;
       const added = (entries.length > 0 ? 1 : 0) + entry.length;
       if (entries.length >= MAX_ENTRIES || length + added > MAX_HEADER_LENGTH) {
-        this.#io.report(`size:${v.name}`, `skipped ${reprValue(v.name)}: the ${this.field} header would exceed ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
+        this.#io.report(
+          `size:${v.name}`,
+          `skipped ${reprValue(v.name)}: the ${this.field} header would exceed ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`,
+        );
         continue;
       }
       entries.push(entry);
@@ -77,7 +85,10 @@ export class HeaderFormat implements WireFormat {
     if (text === undefined) return undefined;
     const entry = percentPair(v.name, text);
     if (entry === undefined) {
-      this.#io.report(`surrogate:${v.name}`, `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`);
+      this.#io.report(
+        `surrogate:${v.name}`,
+        `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`,
+      );
     }
     return entry;
   }
@@ -85,20 +96,32 @@ export class HeaderFormat implements WireFormat {
   #readHeader(value: unknown): string | undefined {
     // Node joins repeated unknown headers with ', ' but other carriers hand over an array:
     // both are one list of entries. Sizes are checked before any joining or splitting.
-    if (typeof value === 'string') return value.length <= MAX_HEADER_LENGTH ? value : this.#oversized();
+    if (typeof value === 'string') {
+      if (value.length <= MAX_HEADER_LENGTH) return value;
+      this.#oversized();
+      return undefined;
+    }
     if (!Array.isArray(value)) return undefined;
-    if (value.length > MAX_ENTRIES) return this.#oversized();
+    if (value.length > MAX_ENTRIES) {
+      this.#oversized();
+      return undefined;
+    }
     let length = 0;
     for (const part of value) {
       if (typeof part !== 'string') return undefined;
       length += part.length + 1;
-      if (length > MAX_HEADER_LENGTH + 1) return this.#oversized();
+      if (length > MAX_HEADER_LENGTH + 1) {
+        this.#oversized();
+        return undefined;
+      }
     }
     return value.join(',');
   }
 
-  #oversized(): undefined {
-    this.#io.report('oversized', `ignored an inbound ${this.field} header over ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`);
-    return undefined;
+  #oversized(): void {
+    this.#io.report(
+      'oversized',
+      `ignored an inbound ${this.field} header over ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`,
+    );
   }
 }

@@ -14,7 +14,6 @@ export interface LogFieldsOptions {
   vars?: ContextVar<unknown>[];
 }
 
-
 /**
  * Fields that correlate a log line with the current trace and request: `trace_id`, `span_id` and
  * `trace_flags` (`'01'` sampled, `'00'` not: two hex digits) of the active span, when there is a
@@ -43,9 +42,9 @@ export function logFields(options?: LogFieldsOptions): Record<string, unknown> {
   try {
     const spanContext = trace.getSpanContext(context.active());
     if (spanContext !== undefined && isSpanContextValid(spanContext)) {
-      fields['trace_id'] = spanContext.traceId;
-      fields['span_id'] = spanContext.spanId;
-      fields['trace_flags'] = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
+      fields.trace_id = spanContext.traceId;
+      fields.span_id = spanContext.spanId;
+      fields.trace_flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
     }
   } catch (error) {
     reportOnce(`could not read the active span: ${errorText(error)}`);
@@ -62,7 +61,8 @@ function addVar(fields: Record<string, unknown>, v: ContextVar<unknown>): void {
     // get(), not getIn(context.active()): vars work with no context manager registered at all.
     const value = v.get(UNBOUND);
     // defineProperty: a var named '__proto__' becomes a plain field, not the object's prototype.
-    if (value !== UNBOUND) Object.defineProperty(fields, v.name, { value, enumerable: true, writable: true, configurable: true });
+    if (value !== UNBOUND)
+      Object.defineProperty(fields, v.name, { value, enumerable: true, writable: true, configurable: true });
   } catch (error) {
     reportOnce(`skipped ${reprValue(v)}: ${errorText(error)}`);
   }

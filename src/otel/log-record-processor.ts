@@ -26,7 +26,7 @@ export interface LogAttributeSettable {
  * top-level undefined is not a value (3.x drops it); bigint, symbols, functions and class
  * instances (Date, Map, Error) are refused by both SDKs, so they are skipped here first.
  */
-function isLogAttributeValue(value: unknown, path: Set<object> = new Set()): boolean {
+function isLogAttributeValue(value: unknown, path = new Set<object>()): boolean {
   switch (typeof value) {
     case 'string':
     case 'number':
@@ -74,7 +74,13 @@ export class ContextVarLogRecordProcessor {
    * `attributePrefix` is not a string.
    */
   constructor(options: ContextVarLogRecordProcessorOptions) {
-    this.#recorder = new VarRecorder('ContextVarLogRecordProcessor', options, 'log attribute', isLogAttributeValue, (value) => value);
+    this.#recorder = new VarRecorder(
+      'ContextVarLogRecordProcessor',
+      options,
+      'log attribute',
+      isLogAttributeValue,
+      (value) => value,
+    );
   }
 
   /**
@@ -93,8 +99,12 @@ export class ContextVarLogRecordProcessor {
   }
 
   /** Nothing to release. */
-  async shutdown(): Promise<void> {}
+  async shutdown(): Promise<void> {
+    // This processor holds no resources.
+  }
 
   /** Nothing is buffered. */
-  async forceFlush(): Promise<void> {}
+  async forceFlush(): Promise<void> {
+    // This processor buffers nothing.
+  }
 }

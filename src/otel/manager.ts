@@ -3,7 +3,7 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext, ContextManager } from '@opentelemetry/api';
 import { engine } from '../internal/engine/index';
 import { reprValue } from '../internal/repr';
-import { MANAGER_BRAND } from '../internal/split-check';
+import { MANAGER_BRAND } from './split-check';
 import { bindEmitter } from './bind-emitter';
 
 /**

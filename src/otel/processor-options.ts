@@ -21,7 +21,10 @@ export interface VarAttributeOptions {
  * @throws TypeError naming `who` when `vars` is not an array of distinctly named ContextVars or
  * `attributePrefix` is not a string.
  */
-export function readVarAttributeOptions(who: string, options: unknown): { vars: ContextVar<unknown>[]; keys: string[] } {
+export function readVarAttributeOptions(
+  who: string,
+  options: unknown,
+): { vars: ContextVar<unknown>[]; keys: string[] } {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`${who}: an options object was expected, got ${reprValue(options)}`);
   }
@@ -33,7 +36,8 @@ export function readVarAttributeOptions(who: string, options: unknown): { vars: 
   const names = new Set<string>();
   for (const v of vars) {
     if (!isContextVar(v)) throw new TypeError(`${who}: a ContextVar was expected in vars, got ${reprValue(v)}`);
-    if (names.has(v.name)) throw new TypeError(`${who}: two vars are named ${reprValue(v.name)}; they would share one attribute`);
+    if (names.has(v.name))
+      throw new TypeError(`${who}: two vars are named ${reprValue(v.name)}; they would share one attribute`);
     names.add(v.name);
   }
   return { vars: [...vars], keys: vars.map((v) => attributePrefix + v.name) };

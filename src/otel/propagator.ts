@@ -45,8 +45,12 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const RESERVED_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
 
 function isCodec(c: unknown): c is ContextVarCodec<unknown> {
-  return typeof c === 'object' && c !== null && typeof (c as ContextVarCodec<unknown>).encode === 'function' &&
-    typeof (c as ContextVarCodec<unknown>).decode === 'function';
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    typeof (c as ContextVarCodec<unknown>).encode === 'function' &&
+    typeof (c as ContextVarCodec<unknown>).decode === 'function'
+  );
 }
 
 /**
@@ -88,24 +92,35 @@ export class ContextVarPropagator implements TextMapPropagator {
    * W3C baggage key.
    */
   constructor(options: ContextVarPropagatorOptions) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`ContextVarPropagator: an options object was expected, got ${reprValue(options)}`);
     }
     const { vars, header = DEFAULT_HEADER, codecs = {}, format = 'header' } = options;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
     if (format !== 'header' && format !== 'baggage') {
       throw new TypeError(`ContextVarPropagator: format must be 'header' or 'baggage', got ${reprValue(format)}`);
     }
     const baggage = format === 'baggage';
     if (baggage && options.header !== undefined) {
-      throw new TypeError("ContextVarPropagator: format 'baggage' writes the W3C baggage header; the header option is for format 'header'");
+      throw new TypeError(
+        "ContextVarPropagator: format 'baggage' writes the W3C baggage header; the header option is for format 'header'",
+      );
     }
-    if (!Array.isArray(vars)) throw new TypeError(`ContextVarPropagator: vars must be an array of ContextVars, got ${reprValue(vars)}`);
+    if (!Array.isArray(vars))
+      throw new TypeError(`ContextVarPropagator: vars must be an array of ContextVars, got ${reprValue(vars)}`);
     const byName = new Map<string, ContextVar<unknown>>();
     for (const v of vars) {
-      if (!isContextVar(v)) throw new TypeError(`ContextVarPropagator: a ContextVar was expected in vars, got ${reprValue(v)}`);
-      if (byName.has(v.name)) throw new TypeError(`ContextVarPropagator: two vars are named ${reprValue(v.name)}; names are the keys on the wire`);
+      if (!isContextVar(v))
+        throw new TypeError(`ContextVarPropagator: a ContextVar was expected in vars, got ${reprValue(v)}`);
+      if (byName.has(v.name))
+        throw new TypeError(
+          `ContextVarPropagator: two vars are named ${reprValue(v.name)}; names are the keys on the wire`,
+        );
       if (baggage && !isBaggageKey(v.name)) {
-        throw new TypeError(`ContextVarPropagator: ${reprValue(v.name)} is not a W3C baggage key (an HTTP token), so it cannot be a baggage entry's key`);
+        throw new TypeError(
+          `ContextVarPropagator: ${reprValue(v.name)} is not a W3C baggage key (an HTTP token), so it cannot be a baggage entry's key`,
+        );
       }
       byName.set(v.name, v);
     }
@@ -113,16 +128,21 @@ export class ContextVarPropagator implements TextMapPropagator {
       throw new TypeError(`ContextVarPropagator: header must be an HTTP header name, got ${reprValue(header)}`);
     }
     if (!baggage && RESERVED_HEADERS.has(header.toLowerCase())) {
-      throw new TypeError(`ContextVarPropagator: header ${reprValue(header.toLowerCase())} belongs to a W3C propagator`);
+      throw new TypeError(
+        `ContextVarPropagator: header ${reprValue(header.toLowerCase())} belongs to a W3C propagator`,
+      );
     }
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
     if (typeof codecs !== 'object' || codecs === null) {
       throw new TypeError(`ContextVarPropagator: codecs must be an object keyed by var name, got ${reprValue(codecs)}`);
     }
     this.#codecs = new Map();
     for (const name of Object.keys(codecs)) {
       const codec: unknown = codecs[name];
-      if (!byName.has(name)) throw new TypeError(`ContextVarPropagator: codec for ${reprValue(name)}, which is not in vars`);
-      if (!isCodec(codec)) throw new TypeError(`ContextVarPropagator: the codec for ${reprValue(name)} needs encode and decode functions`);
+      if (!byName.has(name))
+        throw new TypeError(`ContextVarPropagator: codec for ${reprValue(name)}, which is not in vars`);
+      if (!isCodec(codec))
+        throw new TypeError(`ContextVarPropagator: the codec for ${reprValue(name)} needs encode and decode functions`);
       this.#codecs.set(name, codec);
     }
     const io: VarText = {
@@ -130,7 +150,9 @@ export class ContextVarPropagator implements TextMapPropagator {
       valueOf: (v, text) => this.#valueOf(v, text),
       report: (key, message) => this.#reporter.report(key, message),
     };
-    this.#format = baggage ? new BaggageFormat([...vars], byName, io) : new HeaderFormat(header.toLowerCase(), [...vars], byName, io);
+    this.#format = baggage
+      ? new BaggageFormat([...vars], byName, io)
+      : new HeaderFormat(header.toLowerCase(), [...vars], byName, io);
   }
 
   /**
@@ -174,14 +196,20 @@ export class ContextVarPropagator implements TextMapPropagator {
       try {
         text = codec.encode(value);
       } catch (error) {
-        this.#reporter.report(`encode:${v.name}`, `skipped ${reprValue(v.name)}: its codec's encode threw ${errorText(error)}`);
+        this.#reporter.report(
+          `encode:${v.name}`,
+          `skipped ${reprValue(v.name)}: its codec's encode threw ${errorText(error)}`,
+        );
         return undefined;
       }
     }
     if (typeof text !== 'string') {
-      this.#reporter.report(`type:${v.name}`, codec === undefined
-        ? `skipped ${reprValue(v.name)}: a var without a codec carries strings only, got ${typeof value}`
-        : `skipped ${reprValue(v.name)}: its codec's encode returned ${typeof text}, not a string`);
+      this.#reporter.report(
+        `type:${v.name}`,
+        codec === undefined
+          ? `skipped ${reprValue(v.name)}: a var without a codec carries strings only, got ${typeof value}`
+          : `skipped ${reprValue(v.name)}: its codec's encode returned ${typeof text}, not a string`,
+      );
       return undefined;
     }
     return text;
@@ -194,7 +222,10 @@ export class ContextVarPropagator implements TextMapPropagator {
     try {
       return codec.decode(text);
     } catch (error) {
-      this.#reporter.report(`decode:${v.name}`, `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`);
+      this.#reporter.report(
+        `decode:${v.name}`,
+        `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`,
+      );
       return UNBOUND;
     }
   }

@@ -54,8 +54,9 @@ export class ContextVarSpanProcessor {
    * `attributePrefix` is not a string.
    */
   constructor(options: ContextVarSpanProcessorOptions) {
-    this.#recorder = new VarRecorder('ContextVarSpanProcessor', options, 'span attribute', isAttributeValue,
-      (value) => (Array.isArray(value) ? value.slice() : value));
+    this.#recorder = new VarRecorder('ContextVarSpanProcessor', options, 'span attribute', isAttributeValue, (value) =>
+      Array.isArray(value) ? value.slice() : value,
+    );
   }
 
   /**
@@ -67,12 +68,17 @@ export class ContextVarSpanProcessor {
   }
 
   /** Nothing to do when a span ends. */
-  onEnd(): void {}
+  onEnd(): void {
+    // The vars were copied when the span started.
+  }
 
   /** Nothing to release. */
-  async shutdown(): Promise<void> {}
+  async shutdown(): Promise<void> {
+    // This processor holds no resources.
+  }
 
   /** Nothing is buffered. */
-  async forceFlush(): Promise<void> {}
-
+  async forceFlush(): Promise<void> {
+    // This processor buffers nothing.
+  }
 }

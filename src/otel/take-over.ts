@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
-import { SPLIT_WARNING_CODE, foreignManager, isOurManager, registeredManager } from '../internal/split-check';
+import { SPLIT_WARNING_CODE, foreignManager, isOurManager, registeredManager } from './split-check';
 import { ContextVarsContextManager } from './manager';
 
 /**
@@ -25,7 +25,9 @@ import { ContextVarsContextManager } from './manager';
  * @throws never; if registration is refused (an incompatible @opentelemetry/api), a process
  * warning says so and the returned manager is not the global one.
  */
-export function takeOverContextManager(manager: ContextVarsContextManager = new ContextVarsContextManager()): ContextVarsContextManager {
+export function takeOverContextManager(
+  manager: ContextVarsContextManager = new ContextVarsContextManager(),
+): ContextVarsContextManager {
   const registered = registeredManager();
   if (isOurManager(registered)) return registered as ContextVarsContextManager;
   const carried = context.active();

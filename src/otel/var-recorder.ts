@@ -1,5 +1,5 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { checkSplitFromTelemetry } from '../internal/split-check';
+import { checkSplitFromTelemetry } from './split-check';
 import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
 import { readVarAttributeOptions } from './processor-options';
@@ -19,8 +19,8 @@ export interface AttributeTarget {
  * problem is reported once per var through diag, and nothing is thrown.
  */
 export class VarRecorder {
-  readonly #vars: ReadonlyArray<ContextVar<unknown>>;
-  readonly #keys: ReadonlyArray<string>;
+  readonly #vars: readonly ContextVar<unknown>[];
+  readonly #keys: readonly string[];
   readonly #reporter: OnceReporter;
   readonly #what: string;
   readonly #accepts: (value: unknown) => boolean;
@@ -33,7 +33,13 @@ export class VarRecorder {
    * @param accepts whether the SDK takes a value as that kind of attribute.
    * @param copy what to store for an accepted value (a copy where the SDK keeps the reference).
    */
-  constructor(who: string, options: unknown, what: string, accepts: (value: unknown) => boolean, copy: (value: unknown) => unknown) {
+  constructor(
+    who: string,
+    options: unknown,
+    what: string,
+    accepts: (value: unknown) => boolean,
+    copy: (value: unknown) => unknown,
+  ) {
     const { vars, keys } = readVarAttributeOptions(who, options);
     this.#vars = vars;
     this.#keys = keys;
@@ -47,13 +53,16 @@ export class VarRecorder {
   record(ctx: OtelContext, target: AttributeTarget): void {
     checkSplitFromTelemetry();
     for (let i = 0; i < this.#vars.length; i++) {
-      const v = this.#vars[i]!;
+      const v = this.#vars[i];
       try {
         const value = v.getIn(ctx, UNBOUND);
         if (value === UNBOUND) continue;
-        const key = this.#keys[i]!;
+        const key = this.#keys[i];
         if (!this.#accepts(value)) {
-          this.#reporter.report(v.name, `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid ${this.#what} value`);
+          this.#reporter.report(
+            v.name,
+            `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid ${this.#what} value`,
+          );
           continue;
         }
         if (target.attributes !== undefined && Object.hasOwn(target.attributes, key)) continue;

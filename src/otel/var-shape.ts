@@ -12,6 +12,12 @@ export const UNBOUND: unknown = Symbol('otel-contextvars.unbound');
  */
 export function isContextVar(v: unknown): v is ContextVar<unknown> {
   const candidate = v as ContextVar<unknown>;
-  return typeof v === 'object' && v !== null && typeof candidate.name === 'string' &&
-    typeof candidate.get === 'function' && typeof candidate.getIn === 'function' && typeof candidate.setIn === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof candidate.name === 'string' &&
+    typeof candidate.get === 'function' &&
+    typeof candidate.getIn === 'function' &&
+    typeof candidate.setIn === 'function'
+  );
 }

@@ -9,8 +9,13 @@ const EXPECTED = [
   'headers: traceparent=00-<trace>-<span>-01 baggage=tenant=acme%20corp,request.id=req-42',
 ];
 
-test.each(['node-sdk', 'start-node-sdk', 'tracer-provider'])('examples %s.ts: vars on the span, the log record and in W3C baggage', async (name) => {
-  const out = await runNode(['--import', './test/otel3/support/resolve.mjs', '--import', 'tsx', `test/otel3/examples/${name}.ts`],
-    { env: { OTEL_LOG_LEVEL: 'none' } });
-  expect(out.trim().split('\n')).toEqual(EXPECTED);
-});
+test.each(['node-sdk', 'start-node-sdk', 'tracer-provider'])(
+  'examples %s.ts: vars on the span, the log record and in W3C baggage',
+  async (name) => {
+    const out = await runNode(
+      ['--import', './test/otel3/support/resolve.mjs', '--import', 'tsx', `test/otel3/examples/${name}.ts`],
+      { env: { OTEL_LOG_LEVEL: 'none' } },
+    );
+    expect(out.trim().split('\n')).toEqual(EXPECTED);
+  },
+);

@@ -4,6 +4,9 @@
 // loading): every record emitted inside a request carries that request's vars and trace id.
 import { checkPinoLogSending } from '../support/pino-log-sending';
 
-test('each pino line sent as an OTel log record carries its own request\'s vars and trace id under concurrency', async () => {
-  await checkPinoLogSending(['--import', './test/otel3/support/resolve.mjs'], './test/otel3/fixtures/pino-telemetry.ts');
+test("each pino line sent as an OTel log record carries its own request's vars and trace id under concurrency", async () => {
+  await checkPinoLogSending(
+    ['--import', './test/otel3/support/resolve.mjs'],
+    './test/otel3/fixtures/pino-telemetry.ts',
+  );
 });

@@ -7,7 +7,14 @@ import { context, diag, logs, propagation, trace } from '@opentelemetry/api';
 import { InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import { Context, ContextVar, ContextVarLogRecordProcessor, ContextVarSpanProcessor, ContextVarsContextManager, takeOverContextManager } from '../../src/index';
+import {
+  Context,
+  ContextVar,
+  ContextVarLogRecordProcessor,
+  ContextVarSpanProcessor,
+  ContextVarsContextManager,
+  takeOverContextManager,
+} from '../../src/index';
 import { splitWarnings, varInsideActiveSpan } from '../support/split';
 
 const tenant = new ContextVar<string>('tenant');
@@ -22,7 +29,10 @@ beforeAll(() => {
     metricReaders: [],
     propagators: [],
     spanProcessors: [new ContextVarSpanProcessor({ vars: [tenant] }), new SimpleSpanProcessor({ exporter: spans })],
-    logRecordProcessors: [new ContextVarLogRecordProcessor({ vars: [tenant] }), new SimpleLogRecordProcessor({ exporter: records })],
+    logRecordProcessors: [
+      new ContextVarLogRecordProcessor({ vars: [tenant] }),
+      new SimpleLogRecordProcessor({ exporter: records }),
+    ],
   });
 });
 
@@ -42,10 +52,12 @@ test('right after startNodeSdk(), spans and log records miss the vars, and one p
   const warnings = splitWarnings();
   expect(await varInsideActiveSpan(tenant)).toBe('unset inside the span');
   logInside();
-  expect(spans.getFinishedSpans()[0]!.attributes).toEqual({});
-  expect(records.getFinishedLogRecords()[0]!.attributes).toEqual({});
+  expect(spans.getFinishedSpans()[0].attributes).toEqual({});
+  expect(records.getFinishedLogRecords()[0].attributes).toEqual({});
   expect(warnings.calls()).toHaveLength(1);
-  expect(warnings.calls()[0]).toMatch(/context manager is AsyncLocalStorageContextManager.*takeOverContextManager\(\) right after an SDK that registers its own \(startNodeSdk\(\)/);
+  expect(warnings.calls()[0]).toMatch(
+    /context manager is AsyncLocalStorageContextManager.*takeOverContextManager\(\) right after an SDK that registers its own \(startNodeSdk\(\)/,
+  );
   warnings.restore();
 });
 
@@ -58,8 +70,8 @@ test('startNodeSdk() then takeOverContextManager(): spans and log records carry 
   expect(takeOverContextManager()).toBe(manager);
   expect(await varInsideActiveSpan(tenant)).toBe('acme');
   logInside();
-  expect(spans.getFinishedSpans()[0]!.attributes).toEqual({ 'contextvar.tenant': 'acme' });
-  expect(records.getFinishedLogRecords()[0]!.attributes).toEqual({ 'contextvar.tenant': 'acme' });
+  expect(spans.getFinishedSpans()[0].attributes).toEqual({ 'contextvar.tenant': 'acme' });
+  expect(records.getFinishedLogRecords()[0].attributes).toEqual({ 'contextvar.tenant': 'acme' });
   expect(warnings.calls()).toEqual([]);
   warnings.restore();
 });

@@ -7,14 +7,15 @@
 import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import net from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { setImmediate as immediate } from 'node:timers/promises';
 import { Context, ContextVar, copyContext, isolated } from '../../src/index';
 import { engine } from '../../src/internal/engine/index';
 
 const onAsyncHooks = engine.kind === 'async-hooks';
-import { UNSET, foreignValues, randomShortAwait } from './fixtures/observe';
-import type { Observation } from './fixtures/observe';
+import { UNSET, foreignValues, randomShortAwait } from '../support/observe';
+import { close, listen } from '../support/http';
+import type { Observation } from '../support/observe';
+import { pipeline } from '../support/pipelined-client.cjs';
 
 const requestId = new ContextVar<string>('requestId');
 const user = new ContextVar<string>('user');
@@ -30,15 +31,6 @@ async function unitOfWork(id: string, observations: Observation[], beforeAwait?:
   beforeAwait?.();
   await randomShortAwait();
   observations.push({ id, atEntry, afterAwait: [requestId.get(UNSET), user.get(UNSET)] });
-}
-
-async function listen(server: net.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
-
-function close(server: net.Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 /** Waits (bounded) until `done()` holds: handlers that answered early record after their await. */
@@ -68,16 +60,21 @@ describe('keep-alive http server, 16 connections x 200 requests', () => {
     });
     const port = await listen(server);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-    const get = (id: string) => new Promise<void>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path: `/${id}`, agent }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      }).on('error', reject);
-    });
+    const get = (id: string) =>
+      new Promise<void>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path: `/${id}`, agent }, (res) => {
+            res.resume();
+            res.on('end', resolve);
+          })
+          .on('error', reject);
+      });
     try {
-      await Promise.all(Array.from({ length: CONNECTIONS }, async (_, lane) => {
-        for (let i = 0; i < PER_CONNECTION; i++) await get(`c${lane}-${i}`);
-      }));
+      await Promise.all(
+        Array.from({ length: CONNECTIONS }, async (_, lane) => {
+          for (let i = 0; i < PER_CONNECTION; i++) await get(`c${lane}-${i}`);
+        }),
+      );
       await until(() => observations.length === CONNECTIONS * PER_CONNECTION, 'all handlers');
     } finally {
       agent.destroy();
@@ -106,17 +103,19 @@ describe('net server, successive data events on one socket', () => {
     });
     const port = await listen(server);
     try {
-      await Promise.all(Array.from({ length: SOCKETS }, async (_, s) => {
-        const socket = net.connect(port, '127.0.0.1');
-        socket.setEncoding('utf8');
-        await new Promise<void>((resolve) => socket.once('connect', resolve));
-        for (let m = 0; m < MESSAGES; m++) {
-          const acked = new Promise<void>((resolve) => socket.once('data', () => resolve()));
-          socket.write(`s${s}-${m}\n`);
-          await acked;
-        }
-        socket.destroy();
-      }));
+      await Promise.all(
+        Array.from({ length: SOCKETS }, async (_, s) => {
+          const socket = net.connect(port, '127.0.0.1');
+          socket.setEncoding('utf8');
+          await new Promise<void>((resolve) => socket.once('connect', resolve));
+          for (let m = 0; m < MESSAGES; m++) {
+            const acked = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+            socket.write(`s${s}-${m}\n`);
+            await acked;
+          }
+          socket.destroy();
+        }),
+      );
       await until(() => observations.length === SOCKETS * MESSAGES, 'all data handlers');
     } finally {
       await close(server);
@@ -131,20 +130,27 @@ describe('timers and emitters, one tick after another', () => {
     const INTERVALS = 8;
     const TICKS = 40;
     const observations: Observation[] = [];
-    const creationSeen: Array<[string, unknown]> = [];
-    await Promise.all(Array.from({ length: INTERVALS }, (_, k) => workerName.run(`interval-${k}`, () =>
-      new Promise<void>((resolve) => {
-        let tick = 0;
-        const pending: Promise<void>[] = [];
-        const timer = setInterval(() => {
-          creationSeen.push([`interval-${k}`, workerName.get(UNSET)]);
-          pending.push(unitOfWork(`i${k}-${tick}`, observations));
-          if (++tick === TICKS) {
-            clearInterval(timer);
-            void Promise.all(pending).then(() => resolve());
-          }
-        }, 1);
-      }))));
+    const creationSeen: [string, unknown][] = [];
+    await Promise.all(
+      Array.from({ length: INTERVALS }, (_, k) =>
+        workerName.run(
+          `interval-${k}`,
+          () =>
+            new Promise<void>((resolve) => {
+              let tick = 0;
+              const pending: Promise<void>[] = [];
+              const timer = setInterval(() => {
+                creationSeen.push([`interval-${k}`, workerName.get(UNSET)]);
+                pending.push(unitOfWork(`i${k}-${tick}`, observations));
+                if (++tick === TICKS) {
+                  clearInterval(timer);
+                  void Promise.all(pending).then(() => resolve());
+                }
+              }, 1);
+            }),
+        ),
+      ),
+    );
     expect(foreignValues(observations, own)).toEqual([]);
     expect(observations).toHaveLength(320);
     expect(creationSeen.filter(([expected, seen]) => expected !== seen)).toEqual([]);
@@ -156,48 +162,25 @@ describe('timers and emitters, one tick after another', () => {
   // per the async rule, SPEC 3.4.)
   test("8 emitters x 100 emits from separate timer callbacks: a listener never sees an earlier emit's values", async () => {
     const observations: Observation[] = [];
-    await Promise.all(Array.from({ length: 8 }, (_, e) => new Promise<void>((resolve) => {
-      const emitter = new EventEmitter();
-      const pending: Promise<void>[] = [];
-      emitter.on('job', (id: string) => {
-        pending.push(unitOfWork(id, observations));
-        if (pending.length === 100) void Promise.all(pending).then(() => resolve());
-      });
-      for (let n = 0; n < 100; n++) setTimeout(() => emitter.emit('job', `e${e}-${n}`), Math.random() * 20);
-    })));
+    await Promise.all(
+      Array.from(
+        { length: 8 },
+        (_, e) =>
+          new Promise<void>((resolve) => {
+            const emitter = new EventEmitter();
+            const pending: Promise<void>[] = [];
+            emitter.on('job', (id: string) => {
+              pending.push(unitOfWork(id, observations));
+              if (pending.length === 100) void Promise.all(pending).then(() => resolve());
+            });
+            for (let n = 0; n < 100; n++) setTimeout(() => emitter.emit('job', `e${e}-${n}`), Math.random() * 20);
+          }),
+      ),
+    );
     expect(foreignValues(observations, own)).toEqual([]);
     expect(observations).toHaveLength(800);
   });
 });
-
-/** Pipelined HTTP/1.1: `batch` requests written in one socket write, `batches` times per socket. */
-async function pipeline(port: number, sockets: number, batches: number, batch: number): Promise<void> {
-  await Promise.all(Array.from({ length: sockets }, async (_, s) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.setEncoding('utf8');
-    await new Promise<void>((resolve) => socket.once('connect', resolve));
-    let received = 0;
-    let wanted = 0;
-    let wake: () => void = () => undefined;
-    let buffer = '';
-    socket.on('data', (chunk: string) => {
-      buffer += chunk;
-      const parts = buffer.split('HTTP/1.1 200');
-      received += parts.length - 1;
-      buffer = parts[parts.length - 1];
-      if (received >= wanted) wake();
-    });
-    for (let b = 0; b < batches; b++) {
-      let text = '';
-      for (let r = 0; r < batch; r++) text += `GET /p${s}-${b}-${r} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`;
-      wanted += batch;
-      const answered = new Promise<void>((resolve) => (wake = resolve));
-      socket.write(text);
-      await answered;
-    }
-    socket.destroy();
-  }));
-}
 
 describe('pipelined http requests (several in one socket write)', () => {
   // Node's HTTP parser dispatches every request of one chunk inside one synchronous run on one
@@ -206,13 +189,15 @@ describe('pipelined http requests (several in one socket write)', () => {
   // instrumentation, see otel-http-pipelined.test.ts) keeps each request's values to itself.
   test('16 sockets x 10 writes x 8 requests through isolated(handler): zero values from another request', async () => {
     const observations: Observation[] = [];
-    const server = http.createServer(isolated((req: http.IncomingMessage, res: http.ServerResponse) => {
-      const answerEarly = Math.random() < 0.5;
-      if (answerEarly) res.end();
-      void unitOfWork(req.url!.slice(1), observations).then(() => {
-        if (!answerEarly) res.end();
-      });
-    }));
+    const server = http.createServer(
+      isolated((req: http.IncomingMessage, res: http.ServerResponse) => {
+        const answerEarly = Math.random() < 0.5;
+        if (answerEarly) res.end();
+        void unitOfWork(req.url!.slice(1), observations).then(() => {
+          if (!answerEarly) res.end();
+        });
+      }),
+    );
     const port = await listen(server);
     try {
       await pipeline(port, 16, 10, 8);
@@ -250,7 +235,7 @@ describe('pipelined http requests (several in one socket write)', () => {
 /** A minimal async job queue: one consumer awaits `next()`, producers `push()` from anywhere. */
 class JobQueue<T> {
   readonly #items: T[] = [];
-  readonly #waiters: Array<(item: T | undefined) => void> = [];
+  readonly #waiters: ((item: T | undefined) => void)[] = [];
   #closed = false;
 
   push(item: T): void {
@@ -283,14 +268,18 @@ interface Job {
  * random moments into one queue; the queue is closed once all are pushed.
  */
 async function produce(queue: JobQueue<Job>): Promise<void> {
-  await Promise.all(Array.from({ length: 16 }, (_, p) => isolated(async () => {
-    requestId.set(`producer-${p}`);
-    user.set(`user-producer-${p}`);
-    for (let j = 0; j < 25; j++) {
-      await randomShortAwait();
-      queue.push({ id: `job-${p}-${j}`, producer: `producer-${p}`, ctx: copyContext() });
-    }
-  })()));
+  await Promise.all(
+    Array.from({ length: 16 }, (_, p) =>
+      isolated(async () => {
+        requestId.set(`producer-${p}`);
+        user.set(`user-producer-${p}`);
+        for (let j = 0; j < 25; j++) {
+          await randomShortAwait();
+          queue.push({ id: `job-${p}-${j}`, producer: `producer-${p}`, ctx: copyContext() });
+        }
+      })(),
+    ),
+  );
   queue.close();
 }
 
@@ -304,7 +293,9 @@ describe('job-queue worker: one long-lived loop handling queued jobs', () => {
       for (let job = await queue.next(); job; job = await queue.next()) await unitOfWork(job.id, observations);
     })();
     await Promise.all([produce(queue), worker]);
-    const previous = new Map(observations.map((o, i) => [o.id, i === 0 ? [UNSET, UNSET] : own(observations[i - 1].id)]));
+    const previous = new Map(
+      observations.map((o, i) => [o.id, i === 0 ? [UNSET, UNSET] : own(observations[i - 1].id)]),
+    );
     expect(foreignValues(observations, own, (id) => previous.get(id) as [unknown, unknown])).toEqual([]);
     expect(observations).toHaveLength(400);
   });
@@ -334,9 +325,9 @@ describe('job-queue worker: one long-lived loop handling queued jobs', () => {
     expect([...workerSeen]).toEqual([`${UNSET}|${UNSET}|worker-1`]);
   });
 
-  test("each job through requestId.run(job.id, handler): the handler sees that id and nothing of other jobs", async () => {
+  test('each job through requestId.run(job.id, handler): the handler sees that id and nothing of other jobs', async () => {
     const queue = new JobQueue<Job>();
-    const seen: Array<{ id: string; atEntry: [unknown, unknown]; afterAwait: [unknown, unknown] }> = [];
+    const seen: { id: string; atEntry: [unknown, unknown]; afterAwait: [unknown, unknown] }[] = [];
     const handle = async (job: Job) => {
       const atEntry: [unknown, unknown] = [requestId.get(UNSET), user.get(UNSET)];
       user.set(`user-${job.id}`);

@@ -2,7 +2,7 @@
 // its own `node --expose-gc` process against the built package (fixtures/memory.cjs), which
 // compares the heap after full collections before and after the load, past a warm-up.
 import { runNode } from '../support/run-node';
-import { expectBuiltPackage } from './fixtures/built';
+import { expectBuiltPackage } from '../support/built';
 
 const MB = 1024 * 1024;
 // "A few MB": well above the noise measured (under 0.3 MB on Node 20 and 24), far below what
@@ -10,7 +10,10 @@ const MB = 1024 * 1024;
 const BOUND = 3 * MB;
 
 async function measure(mode: string): Promise<Record<string, unknown> & { growth: number }> {
-  return JSON.parse(await runNode(['--expose-gc', 'test/reliability/fixtures/memory.cjs', mode], { timeoutMs: 90_000 }));
+  return JSON.parse(await runNode(['--expose-gc', 'test/fixtures/memory.cjs', mode], { timeoutMs: 90_000 })) as Record<
+    string,
+    unknown
+  > & { growth: number };
 }
 
 beforeAll(expectBuiltPackage);
@@ -30,8 +33,14 @@ describe('ContextVars created per call (the Python leak pattern)', () => {
 
   test('one process warning (OTEL_CONTEXTVARS_PER_CALL) saying vars belong at module level, never a second time, whatever the name', () => {
     // 1,020,000 vars named 'x' and then 20,000 named 'y': still exactly one warning.
-    expect(result.warnings).toEqual([{ name: 'ContextVarWarning', code: 'OTEL_CONTEXTVARS_PER_CALL', message: expect.stringContaining('belong at module level') }]);
-    expect((result.warnings as Array<{ message: string }>)[0].message).toContain("named 'x'");
+    expect(result.warnings).toEqual([
+      {
+        name: 'ContextVarWarning',
+        code: 'OTEL_CONTEXTVARS_PER_CALL',
+        message: expect.stringContaining('belong at module level') as unknown,
+      },
+    ]);
+    expect((result.warnings as { message: string }[])[0].message).toContain("named 'x'");
   });
 });
 

@@ -6,8 +6,16 @@ import { EventEmitter } from 'node:events';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import {
-  Context, ContextVar, ContextVarsContextManager, LookupError, RuntimeError, Token, ValueError, copyContext,
-  currentContext, isolated,
+  Context,
+  ContextVar,
+  ContextVarsContextManager,
+  LookupError,
+  RuntimeError,
+  Token,
+  ValueError,
+  copyContext,
+  currentContext,
+  isolated,
 } from '../../src/index';
 import { STATES } from '../support/states';
 
@@ -57,90 +65,215 @@ interface Misuse<P> {
   misuse: (p: P) => unknown;
 }
 
-const misuses: Array<Misuse<any>> = [
-  { title: 'ContextVar with a non-string name', errorClass: TypeError, message: /name must be a string/,
-    prepare: () => null, misuse: () => new ContextVar(42 as unknown as string) },
-  { title: 'ContextVar with options that are not an object', errorClass: TypeError,
-    prepare: () => null, misuse: () => new ContextVar('x', 'default' as never) },
-  { title: 'subclassing ContextVar', errorClass: TypeError, message: /not an acceptable base type/,
-    prepare: () => class Sub extends ContextVar<number> {}, misuse: (Sub: new (n: string) => unknown) => new Sub('x') },
-  { title: 'get() of an unset var without default (message names the var)', errorClass: LookupError, message: /name='unset-var'/,
-    prepare: () => new ContextVar('unset-var'), misuse: (v: ContextVar<unknown>) => v.get() },
-  { title: 'reset() with a plain object', errorClass: TypeError, message: /Token was expected/,
-    prepare: () => null, misuse: () => a.reset({} as never) },
-  { title: 'reset() with null', errorClass: TypeError,
-    prepare: () => null, misuse: () => a.reset(null as never) },
-  { title: 'reset() with a forged object of Token.prototype', errorClass: TypeError,
-    prepare: () => Object.create(Token.prototype), misuse: (t: Token<string>) => a.reset(t) },
-  { title: 'reset() with a used token (message says used once)', errorClass: RuntimeError, message: /has already been used once/,
+// One list of cases, each with its own prepared value's type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const misuses: Misuse<any>[] = [
+  {
+    title: 'ContextVar with a non-string name',
+    errorClass: TypeError,
+    message: /name must be a string/,
+    prepare: () => null,
+    misuse: () => new ContextVar(42 as unknown as string),
+  },
+  {
+    title: 'ContextVar with options that are not an object',
+    errorClass: TypeError,
+    prepare: () => null,
+    misuse: () => new ContextVar('x', 'default' as never),
+  },
+  {
+    title: 'subclassing ContextVar',
+    errorClass: TypeError,
+    message: /not an acceptable base type/,
+    prepare: () => class Sub extends ContextVar<number> {},
+    misuse: (Sub: new (n: string) => unknown) => new Sub('x'),
+  },
+  {
+    title: 'get() of an unset var without default (message names the var)',
+    errorClass: LookupError,
+    message: /name='unset-var'/,
+    prepare: () => new ContextVar('unset-var'),
+    misuse: (v: ContextVar<unknown>) => v.get(),
+  },
+  {
+    title: 'reset() with a plain object',
+    errorClass: TypeError,
+    message: /Token was expected/,
+    prepare: () => null,
+    misuse: () => a.reset({} as never),
+  },
+  { title: 'reset() with null', errorClass: TypeError, prepare: () => null, misuse: () => a.reset(null as never) },
+  {
+    title: 'reset() with a forged object of Token.prototype',
+    errorClass: TypeError,
+    prepare: () => Object.create(Token.prototype) as Token<string>,
+    misuse: (t: Token<string>) => a.reset(t),
+  },
+  {
+    title: 'reset() with a used token (message says used once)',
+    errorClass: RuntimeError,
+    message: /has already been used once/,
     prepare: () => {
       const t = a.set('then reset');
       a.reset(t);
       return t;
     },
-    misuse: (t: Token<string>) => a.reset(t) },
-  { title: "reset() with another var's token", errorClass: ValueError, message: /different ContextVar/,
-    prepare: () => b.set('b by prepare'), misuse: (t: Token<string>) => a.reset(t) },
-  { title: 'reset() with a token created in another Context', errorClass: ValueError, message: /different Context/,
-    prepare: () => new Context().run(() => a.set('elsewhere')), misuse: (t: Token<string>) => a.reset(t) },
-  { title: "reset() with a used token of another var: RuntimeError first, in Python's order", errorClass: RuntimeError,
+    misuse: (t: Token<string>) => a.reset(t),
+  },
+  {
+    title: "reset() with another var's token",
+    errorClass: ValueError,
+    message: /different ContextVar/,
+    prepare: () => b.set('b by prepare'),
+    misuse: (t: Token<string>) => a.reset(t),
+  },
+  {
+    title: 'reset() with a token created in another Context',
+    errorClass: ValueError,
+    message: /different Context/,
+    prepare: () => new Context().run(() => a.set('elsewhere')),
+    misuse: (t: Token<string>) => a.reset(t),
+  },
+  {
+    title: "reset() with a used token of another var: RuntimeError first, in Python's order",
+    errorClass: RuntimeError,
     prepare: () => {
       const t = b.set('x');
       b.reset(t);
       return t;
     },
-    misuse: (t: Token<string>) => a.reset(t) },
-  { title: 'disposing (using) a token from another Context', errorClass: ValueError,
-    prepare: () => new Context().run(() => a.set('elsewhere')), misuse: (t: Token<string>) => t[Symbol.dispose]() },
-  { title: 'disposing a used token', errorClass: RuntimeError,
+    misuse: (t: Token<string>) => a.reset(t),
+  },
+  {
+    title: 'disposing (using) a token from another Context',
+    errorClass: ValueError,
+    prepare: () => new Context().run(() => a.set('elsewhere')),
+    misuse: (t: Token<string>) => t[Symbol.dispose](),
+  },
+  {
+    title: 'disposing a used token',
+    errorClass: RuntimeError,
     prepare: () => {
       const t = a.set('x');
       t[Symbol.dispose]();
       return t;
     },
-    misuse: (t: Token<string>) => t[Symbol.dispose]() },
-  { title: 'ContextVar.run with a non-function', errorClass: TypeError, message: /function was expected/,
-    prepare: () => null, misuse: () => a.run('v', 'not a function' as never) },
-  { title: 'Context.run with a non-function', errorClass: TypeError, message: /function was expected/,
-    prepare: () => new Context(), misuse: (ctx: Context) => ctx.run(42 as never) },
-  { title: 'isolated() of a non-function', errorClass: TypeError,
-    prepare: () => null, misuse: () => isolated(undefined as never) },
-  { title: 're-entering the Context currently running', errorClass: RuntimeError, message: /already entered/,
-    prepare: () => null, misuse: () => currentContext().run(() => 'never runs') },
-  { title: 'constructing a Token with new', errorClass: RuntimeError, message: /only be created by ContextVars/,
-    prepare: () => null, misuse: () => new (Token as unknown as new () => unknown)() },
-  { title: 'constructing a Token through Reflect.construct with a guessed symbol', errorClass: RuntimeError,
-    prepare: () => null, misuse: () => Reflect.construct(Token, [Symbol('otel-contextvars.mint'), a, Token.MISSING, {}]) },
-  { title: 'Context() with an argument', errorClass: TypeError, message: /does not accept any arguments/,
-    prepare: () => null, misuse: () => new (Context as unknown as new (x: unknown) => Context)({}) },
-  { title: 'Context.get with a non-ContextVar key', errorClass: TypeError, message: /ContextVar key was expected/,
-    prepare: () => copyContext(), misuse: (ctx: Context) => ctx.get('a' as never) },
-  { title: 'Context.has with a non-ContextVar key', errorClass: TypeError,
-    prepare: () => copyContext(), misuse: (ctx: Context) => ctx.has(1 as never) },
-  { title: 'Context.forEach with a non-function', errorClass: TypeError,
-    prepare: () => copyContext(), misuse: (ctx: Context) => ctx.forEach(null as never) },
-  { title: 'Context.equals with a non-Context', errorClass: TypeError,
-    prepare: () => copyContext(), misuse: (ctx: Context) => ctx.equals(new Map() as never) },
-  { title: 'getIn with something that is not an OTel Context', errorClass: TypeError,
-    prepare: () => null, misuse: () => a.getIn({} as never) },
-  { title: 'setIn with null', errorClass: TypeError,
-    prepare: () => null, misuse: () => a.setIn(null as never, 'x') },
-  { title: 'deleteIn with a number', errorClass: TypeError,
-    prepare: () => null, misuse: () => a.deleteIn(1 as never) },
-  { title: "assigning a var's name (strict mode)", errorClass: TypeError,
-    prepare: () => null, misuse: () => {
+    misuse: (t: Token<string>) => t[Symbol.dispose](),
+  },
+  {
+    title: 'ContextVar.run with a non-function',
+    errorClass: TypeError,
+    message: /function was expected/,
+    prepare: () => null,
+    misuse: () => a.run('v', 'not a function' as never),
+  },
+  {
+    title: 'Context.run with a non-function',
+    errorClass: TypeError,
+    message: /function was expected/,
+    prepare: () => new Context(),
+    misuse: (ctx: Context) => ctx.run(42 as never),
+  },
+  {
+    title: 'isolated() of a non-function',
+    errorClass: TypeError,
+    prepare: () => null,
+    misuse: () => isolated(undefined as never),
+  },
+  {
+    title: 're-entering the Context currently running',
+    errorClass: RuntimeError,
+    message: /already entered/,
+    prepare: () => null,
+    misuse: () => currentContext().run(() => 'never runs'),
+  },
+  {
+    title: 'constructing a Token with new',
+    errorClass: RuntimeError,
+    message: /only be created by ContextVars/,
+    prepare: () => null,
+    misuse: () => new (Token as unknown as new () => unknown)(),
+  },
+  {
+    title: 'constructing a Token through Reflect.construct with a guessed symbol',
+    errorClass: RuntimeError,
+    prepare: () => null,
+    misuse: () => Reflect.construct(Token, [Symbol('otel-contextvars.mint'), a, Token.MISSING, {}]) as unknown,
+  },
+  {
+    title: 'Context() with an argument',
+    errorClass: TypeError,
+    message: /does not accept any arguments/,
+    prepare: () => null,
+    misuse: () => new (Context as unknown as new (x: unknown) => Context)({}),
+  },
+  {
+    title: 'Context.get with a non-ContextVar key',
+    errorClass: TypeError,
+    message: /ContextVar key was expected/,
+    prepare: () => copyContext(),
+    misuse: (ctx: Context) => ctx.get('a' as never),
+  },
+  {
+    title: 'Context.has with a non-ContextVar key',
+    errorClass: TypeError,
+    prepare: () => copyContext(),
+    misuse: (ctx: Context) => ctx.has(1 as never),
+  },
+  {
+    title: 'Context.forEach with a non-function',
+    errorClass: TypeError,
+    prepare: () => copyContext(),
+    misuse: (ctx: Context) => ctx.forEach(null as never),
+  },
+  {
+    title: 'Context.equals with a non-Context',
+    errorClass: TypeError,
+    prepare: () => copyContext(),
+    misuse: (ctx: Context) => ctx.equals(new Map() as never),
+  },
+  {
+    title: 'getIn with something that is not an OTel Context',
+    errorClass: TypeError,
+    prepare: () => null,
+    misuse: () => a.getIn({} as never),
+  },
+  { title: 'setIn with null', errorClass: TypeError, prepare: () => null, misuse: () => a.setIn(null as never, 'x') },
+  { title: 'deleteIn with a number', errorClass: TypeError, prepare: () => null, misuse: () => a.deleteIn(1 as never) },
+  {
+    title: "assigning a var's name (strict mode)",
+    errorClass: TypeError,
+    prepare: () => null,
+    misuse: () => {
       (a as { name: string }).name = 'b';
-    } },
-  { title: 'changing the frozen Token.MISSING', errorClass: TypeError,
-    prepare: () => null, misuse: () => {
+    },
+  },
+  {
+    title: 'changing the frozen Token.MISSING',
+    errorClass: TypeError,
+    prepare: () => null,
+    misuse: () => {
       (Token.MISSING as Record<string, unknown>).x = 1;
-    } },
-  { title: 'manager.with a context that is not one', errorClass: TypeError,
-    prepare: () => null, misuse: () => manager.with('ctx' as never, () => 1) },
-  { title: 'manager.with a non-function', errorClass: TypeError,
-    prepare: () => null, misuse: () => manager.with(ROOT_CONTEXT, 'fn' as never) },
-  { title: 'manager.attach a context that is not one', errorClass: TypeError,
-    prepare: () => null, misuse: () => manager.attach(42 as never) },
+    },
+  },
+  {
+    title: 'manager.with a context that is not one',
+    errorClass: TypeError,
+    prepare: () => null,
+    misuse: () => manager.with('ctx' as never, () => 1),
+  },
+  {
+    title: 'manager.with a non-function',
+    errorClass: TypeError,
+    prepare: () => null,
+    misuse: () => manager.with(ROOT_CONTEXT, 'fn' as never),
+  },
+  {
+    title: 'manager.attach a context that is not one',
+    errorClass: TypeError,
+    prepare: () => null,
+    misuse: () => manager.attach(42 as never),
+  },
 ];
 
 describe.each(STATES)('misuse %s, with values set around it', (_state, enter) => {
@@ -160,7 +293,7 @@ describe('failed resets do not consume the token', () => {
     const ctx = new Context();
     const token = ctx.run(() => a.set('in ctx'));
     expectThrowsClass(() => a.reset(token), ValueError);
-    expectThrowsClass(() => b.reset(token as never), ValueError);
+    expectThrowsClass(() => b.reset(token), ValueError);
     ctx.run(() => a.reset(token));
     expect(ctx.get(a, UNSET)).toBe(UNSET);
     expectThrowsClass(() => ctx.run(() => a.reset(token)), RuntimeError);
@@ -190,10 +323,12 @@ describe('user code that throws: the context is back, the error is the same obje
   test('Context.run: rethrows, restores the caller, keeps the sets made before the throw in the Context', () => {
     const ctx = copyContext();
     const before = where();
-    expect(() => ctx.run(() => {
-      a.set('inside run');
-      throw boom;
-    })).toThrow(boom);
+    expect(() =>
+      ctx.run(() => {
+        a.set('inside run');
+        throw boom;
+      }),
+    ).toThrow(boom);
     expectSamePlace(before);
     expect(ctx.get(a)).toBe('inside run');
     // The Context is entered no more: it can be entered again.
@@ -202,28 +337,34 @@ describe('user code that throws: the context is back, the error is the same obje
 
   test('ContextVar.run: rethrows and restores the caller', () => {
     const before = where();
-    expect(() => b.run('scoped', () => {
-      a.set('inside var run');
-      throw boom;
-    })).toThrow(boom);
+    expect(() =>
+      b.run('scoped', () => {
+        a.set('inside var run');
+        throw boom;
+      }),
+    ).toThrow(boom);
     expectSamePlace(before);
   });
 
   test('manager.with: rethrows and restores the caller, also when fn set vars first', () => {
     const before = where();
-    expect(() => manager.with(b.setIn(ROOT_CONTEXT, 'with'), () => {
-      a.set('inside with');
-      throw boom;
-    })).toThrow(boom);
+    expect(() =>
+      manager.with(b.setIn(ROOT_CONTEXT, 'with'), () => {
+        a.set('inside with');
+        throw boom;
+      }),
+    ).toThrow(boom);
     expectSamePlace(before);
   });
 
   test('manager.with of the active context (the shortcut path): rethrows and restores the caller', () => {
     const before = where();
-    expect(() => manager.with(manager.active(), () => {
-      a.set('inside with of active');
-      throw boom;
-    })).toThrow(boom);
+    expect(() =>
+      manager.with(manager.active(), () => {
+        a.set('inside with of active');
+        throw boom;
+      }),
+    ).toThrow(boom);
     expectSamePlace(before);
   });
 
@@ -253,10 +394,12 @@ describe('user code that throws: the context is back, the error is the same obje
 
   test('an isolated function: rethrows and restores the caller', () => {
     const before = where();
-    expect(isolated(() => {
-      a.set('inside isolated');
-      throw boom;
-    })).toThrow(boom);
+    expect(
+      isolated(() => {
+        a.set('inside isolated');
+        throw boom;
+      }),
+    ).toThrow(boom);
     expectSamePlace(before);
   });
 
@@ -272,16 +415,20 @@ describe('user code that throws: the context is back, the error is the same obje
 
   test('async work that throws after an await inside ContextVar.run and Context.run: rejects, the caller never sees its sets', async () => {
     const before = where();
-    await expect(b.run('scoped', async () => {
-      await null;
-      a.set('after await');
-      throw boom;
-    })).rejects.toBe(boom);
-    await expect(copyContext().run(async () => {
-      a.set('before await');
-      await null;
-      throw boom;
-    })).rejects.toBe(boom);
+    await expect(
+      b.run('scoped', async () => {
+        await null;
+        a.set('after await');
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    await expect(
+      copyContext().run(async () => {
+        a.set('before await');
+        await null;
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
     expect(where().values).toEqual(before.values);
     expect(manager.active()).toBe(before.active);
   });

@@ -5,12 +5,12 @@
 // context.with(extracted context + server span), and on our manager that scope alone keeps
 // requests apart, including pipelined requests dispatched in one synchronous run.
 import { runNode } from '../support/run-node';
-import { expectBuiltPackage } from './fixtures/built';
+import { expectBuiltPackage } from '../support/built';
 
 beforeAll(expectBuiltPackage);
 
 test('pipelined (16 sockets x 10 writes x 8) and keep-alive (16 x 50) requests through the http instrumentation: zero values from another request', async () => {
-  const out = JSON.parse(await runNode(['test/reliability/fixtures/otel-http-pipelined.cjs']));
+  const out = JSON.parse(await runNode(['test/fixtures/otel-http-pipelined.cjs'])) as Record<string, unknown>;
   expect(out.foreign).toEqual([]);
   expect(out.handled).toBe(2080);
   // The instrumentation really ran: every handler had its own recording server span.

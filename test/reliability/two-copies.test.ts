@@ -15,13 +15,13 @@ import { ROOT, runNode } from '../support/run-node';
 async function run(command: string, args: string[], cwd: string): Promise<string> {
   return (await promisify(execFile)(command, args, { cwd })).stdout;
 }
-import { expectBuiltPackage } from './fixtures/built';
+import { expectBuiltPackage } from '../support/built';
 
 beforeAll(expectBuiltPackage);
 
 describe('ESM import and CJS require in one process', () => {
   test('are one instance: every export identical, and vars, Contexts, managers and tokens work across them', async () => {
-    const out = JSON.parse(await runNode(['test/reliability/fixtures/esm-and-cjs.mjs']));
+    const out = JSON.parse(await runNode(['test/fixtures/esm-and-cjs.mjs'])) as Record<string, unknown>;
     expect(out.exports).toBeGreaterThanOrEqual(12);
     expect(out.differing).toEqual([]);
     expect(out.missingInEsm).toEqual([]);
@@ -44,61 +44,86 @@ describe('two versions of the package in one process', () => {
   let ownVersion: string;
 
   beforeAll(async () => {
-    ownVersion = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version;
+    ownVersion = (JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     tmp = await mkdtemp(path.join(os.tmpdir(), 'otel-contextvars-two-versions-'));
     // The other version as users get one: a package directory under another version number,
     // packed with `npm pack` and unpacked into node_modules, as npm installs it.
     const staging = path.join(tmp, 'staging');
     await mkdir(staging, { recursive: true });
-    for (const entry of ['dist', 'src', 'README.md', 'LICENSE']) await cp(path.join(ROOT, entry), path.join(staging, entry), { recursive: true });
-    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8'));
-    await writeFile(path.join(staging, 'package.json'), JSON.stringify({ ...pkg, version: OTHER_VERSION, scripts: {} }));
+    for (const entry of ['dist', 'src', 'README.md', 'LICENSE'])
+      await cp(path.join(ROOT, entry), path.join(staging, entry), { recursive: true });
+    const pkg = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
+    await writeFile(
+      path.join(staging, 'package.json'),
+      JSON.stringify({ ...pkg, version: OTHER_VERSION, scripts: {} }),
+    );
     const versionJs = path.join(staging, 'dist/cjs/internal/version.js');
     const source = await readFile(versionJs, 'utf8');
     const patched = source.replace(/(PACKAGE_VERSION = )'[^']*'/, `$1'${OTHER_VERSION}'`);
     // Without the patch both copies would claim one version and the test would prove less.
     expect(patched).not.toBe(source);
     await writeFile(versionJs, patched);
-    const packed = (await run('npm', ['pack', '--silent', '--pack-destination', tmp], staging)).trim().split('\n').pop()!;
+    const packed = (await run('npm', ['pack', '--silent', '--pack-destination', tmp], staging))
+      .trim()
+      .split('\n')
+      .pop()!;
     copyDir = path.join(tmp, 'node_modules', 'otel-contextvars');
     await mkdir(copyDir, { recursive: true });
     await run('tar', ['-xzf', path.join(tmp, packed), '-C', copyDir, '--strip-components=1'], tmp);
     // The copy resolves @opentelemetry/api from its own node_modules: the project's, as one
     // installation would share it (Node follows the link to the same module).
-    await symlink(path.join(ROOT, 'node_modules', '@opentelemetry'), path.join(tmp, 'node_modules', '@opentelemetry'), 'dir');
+    await symlink(
+      path.join(ROOT, 'node_modules', '@opentelemetry'),
+      path.join(tmp, 'node_modules', '@opentelemetry'),
+      'dir',
+    );
   });
 
   afterAll(async () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
-  test.each(['old-first', 'new-first'])('loaded %s: one shared context, and the meeting is reported through diag', async (order) => {
-    const { seen, diagLines } = JSON.parse(await runNode(['test/reliability/fixtures/two-versions.cjs', copyDir, order]));
-    expect(seen).toEqual({
-      twoCopies: true,
-      sameMissing: true,
-      bActiveHasA: 'a',
-      sameActive: true,
-      aInsideBWith: 'b-with',
-      aInsideBBind: 'a',
-      aInsideBVarRun: ['a', 'b-run'],
-      bSnapshotSeenThroughA: 'b',
-      aSnapshotSeenThroughB: 'a',
-      mapping: {
-        aGetsB: 'b', bGetsA: 'a', aHasB: true, bHasA: true, equalBothWays: [true, true],
-        aListsBoth: ['fromA', 'fromB'], bEntries: { fromA: 'a', fromB: 'b' }, currentIsOneObject: true,
-      },
-      tokens: { inB: 'b2', afterReset: 'b', usedTwice: 'RuntimeError', missingAcross: 'b' },
-      unequalAfterSet: false,
-      nothingLeaked: ['unset', 'unset'],
-      apiWithA: 'api',
-      apiActiveHasA: 'set by A',
-    });
-    const [first, second] = order === 'old-first' ? [ownVersion, OTHER_VERSION] : [OTHER_VERSION, ownVersion];
-    // One message, naming both versions (and nothing else: no split warning, since each copy
-    // recognises the other's manager).
-    expect([...new Set(diagLines)]).toEqual([
-      expect.stringMatching(new RegExp(`^warn: otel-contextvars ${second} found ${first} already loaded; both share one context`)),
-    ]);
-  });
+  test.each(['old-first', 'new-first'])(
+    'loaded %s: one shared context, and the meeting is reported through diag',
+    async (order) => {
+      const { seen, diagLines } = JSON.parse(await runNode(['test/fixtures/two-versions.cjs', copyDir, order])) as {
+        seen: unknown;
+        diagLines: string[];
+      };
+      expect(seen).toEqual({
+        twoCopies: true,
+        sameMissing: true,
+        bActiveHasA: 'a',
+        sameActive: true,
+        aInsideBWith: 'b-with',
+        aInsideBBind: 'a',
+        aInsideBVarRun: ['a', 'b-run'],
+        bSnapshotSeenThroughA: 'b',
+        aSnapshotSeenThroughB: 'a',
+        mapping: {
+          aGetsB: 'b',
+          bGetsA: 'a',
+          aHasB: true,
+          bHasA: true,
+          equalBothWays: [true, true],
+          aListsBoth: ['fromA', 'fromB'],
+          bEntries: { fromA: 'a', fromB: 'b' },
+          currentIsOneObject: true,
+        },
+        tokens: { inB: 'b2', afterReset: 'b', usedTwice: 'RuntimeError', missingAcross: 'b' },
+        unequalAfterSet: false,
+        nothingLeaked: ['unset', 'unset'],
+        apiWithA: 'api',
+        apiActiveHasA: 'set by A',
+      });
+      const [first, second] = order === 'old-first' ? [ownVersion, OTHER_VERSION] : [OTHER_VERSION, ownVersion];
+      // One message, naming both versions (and nothing else: no split warning, since each copy
+      // recognises the other's manager).
+      expect([...new Set(diagLines)]).toEqual([
+        expect.stringMatching(
+          new RegExp(`^warn: otel-contextvars ${second} found ${first} already loaded; both share one context`),
+        ),
+      ]);
+    },
+  );
 });

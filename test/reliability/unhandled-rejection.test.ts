@@ -9,7 +9,7 @@
 //   Nothing in this package can change that.
 import { engine } from '../../src/internal/engine/index';
 import { runNode } from '../support/run-node';
-import { expectBuiltPackage } from './fixtures/built';
+import { expectBuiltPackage } from '../support/built';
 
 const handlerSeesCreationContext = engine.kind !== 'async-context-frame';
 
@@ -18,7 +18,7 @@ let seen: Seen;
 
 beforeAll(async () => {
   expectBuiltPackage();
-  seen = (JSON.parse(await runNode(['test/reliability/fixtures/unhandled-rejection.cjs'])) as { seen: Seen }).seen;
+  seen = (JSON.parse(await runNode(['test/fixtures/unhandled-rejection.cjs'])) as { seen: Seen }).seen;
 });
 
 test('work started inside ContextVar.run, manager.with or a Context where the var was set: the handler sees its value, on every Node line', () => {

@@ -8,8 +8,11 @@ import type { DiagLogger } from '@opentelemetry/api';
 export function recordingDiag(): string[] {
   const lines: string[] = [];
   const logger: DiagLogger = {
-    error: (m) => lines.push(m), warn: (m) => lines.push(m),
-    info: () => undefined, debug: () => undefined, verbose: () => undefined,
+    error: (m) => lines.push(m),
+    warn: (m) => lines.push(m),
+    info: () => undefined,
+    debug: () => undefined,
+    verbose: () => undefined,
   };
   diag.setLogger(logger, DiagLogLevel.WARN);
   return lines;

@@ -1,5 +1,5 @@
 // The behaviours of ContextVarLogRecordProcessor, run against a real LoggerProvider and
-// InMemoryLogRecordExporter of each OpenTelemetry JS line: test/otel-log-record-processor.test.ts
+// InMemoryLogRecordExporter of each OpenTelemetry JS line: test/otel/log-record-processor.test.ts
 // passes sdk-logs 0.2xx (2.x line), test/otel3/log-record-processor.test.ts sdk-logs 3.x.
 import { ROOT_CONTEXT, context, trace } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
@@ -15,7 +15,9 @@ interface FinishedRecord {
 /** The part of `@opentelemetry/sdk-logs` (either line) the suite uses. */
 export interface SdkLogs {
   LoggerProvider: new (config: { processors: unknown[] }) => {
-    getLogger(name: string): { emit(record: { body?: string; context?: OtelContext; attributes?: Record<string, never> }): void };
+    getLogger(name: string): {
+      emit(record: { body?: string; context?: OtelContext; attributes?: Record<string, never> }): void;
+    };
     shutdown(): Promise<void>;
   };
   InMemoryLogRecordExporter: new () => { getFinishedLogRecords(): FinishedRecord[] };
@@ -26,24 +28,38 @@ const tenant = new ContextVar<string>('tenant');
 const attempt = new ContextVar<number>('attempt');
 const payload = new ContextVar<unknown>('payload');
 const region = new ContextVar<string>('region', { default: 'eu-west' });
-const someSpan = trace.wrapSpanContext({ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: 1 });
+const someSpan = trace.wrapSpanContext({
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId: 'b7ad6b7169203331',
+  traceFlags: 1,
+});
 
 class NotPlain {
   readonly x = 1;
 }
 const cyclic: Record<string, unknown> = { a: 1 };
-cyclic['self'] = cyclic;
+cyclic.self = cyclic;
 
 /** Values the OTel logs data model accepts (AnyValue), and what span attributes would refuse. */
-const ACCEPTED: Array<[string, unknown]> = [
-  ['a string', 'acme'], ['a number', 2.5], ['a boolean', false], ['null', null],
-  ['a mixed array', [1, 'two', true, null]], ['a nested plain object', { user: { id: 7, tags: ['a'] } }],
-  ['a Uint8Array', new Uint8Array([1, 2, 3])], ['an object without prototype', Object.assign(Object.create(null) as object, { k: 'v' })],
+const ACCEPTED: [string, unknown][] = [
+  ['a string', 'acme'],
+  ['a number', 2.5],
+  ['a boolean', false],
+  ['null', null],
+  ['a mixed array', [1, 'two', true, null]],
+  ['a nested plain object', { user: { id: 7, tags: ['a'] } }],
+  ['a Uint8Array', new Uint8Array([1, 2, 3])],
+  ['an object without prototype', Object.assign(Object.create(null) as object, { k: 'v' })],
 ];
 /** Values both logs SDKs refuse. */
-const REFUSED: Array<[string, unknown]> = [
-  ['a bigint', 10n], ['a symbol', Symbol('s')], ['a function', () => 1], ['a Date', new Date(0)],
-  ['a Map', new Map([['k', 'v']])], ['a class instance', new NotPlain()], ['an array holding a Date', [new Date(0)]],
+const REFUSED: [string, unknown][] = [
+  ['a bigint', 10n],
+  ['a symbol', Symbol('s')],
+  ['a function', () => 1],
+  ['a Date', new Date(0)],
+  ['a Map', new Map([['k', 'v']])],
+  ['a class instance', new NotPlain()],
+  ['an array holding a Date', [new Date(0)]],
   ['a cyclic object', cyclic],
 ];
 
@@ -52,7 +68,10 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
   function setup(options: ConstructorParameters<typeof ContextVarLogRecordProcessor>[0]) {
     const exporter = new sdk.InMemoryLogRecordExporter();
     const provider = new sdk.LoggerProvider({
-      processors: [new ContextVarLogRecordProcessor(options), new sdk.SimpleLogRecordProcessor({ exporter: exporter as never })],
+      processors: [
+        new ContextVarLogRecordProcessor(options),
+        new sdk.SimpleLogRecordProcessor({ exporter: exporter as never }),
+      ],
     });
     return { logger: provider.getLogger('log-record-processor-test'), records: () => exporter.getFinishedLogRecords() };
   }
@@ -68,8 +87,8 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
       context.with(trace.setSpan(context.active(), someSpan), () => logger.emit({ body: 'charged' }));
     });
     const [record] = records();
-    expect(record!.attributes).toEqual({ 'contextvar.tenant': 'acme', 'contextvar.attempt': 3 });
-    expect(record!.spanContext?.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(record.attributes).toEqual({ 'contextvar.tenant': 'acme', 'contextvar.attempt': 3 });
+    expect(record.spanContext?.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
   });
 
   test("the record's own context (emit({ context })) is the one read, not the active one", () => {
@@ -90,8 +109,8 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
       custom.logger.emit({ body: 'a' });
       bare.logger.emit({ body: 'b' });
     });
-    expect(custom.records()[0]!.attributes).toEqual({ 'app.tenant': 'acme' });
-    expect(bare.records()[0]!.attributes).toEqual({ tenant: 'acme' });
+    expect(custom.records()[0].attributes).toEqual({ 'app.tenant': 'acme' });
+    expect(bare.records()[0].attributes).toEqual({ tenant: 'acme' });
   });
 
   test('an attribute the record was emitted with is not overwritten by a var', () => {
@@ -100,21 +119,24 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
       tenant.set('from-var');
       logger.emit({ body: 'x', attributes: { 'contextvar.tenant': 'from-call' as never } });
     });
-    expect(records()[0]!.attributes).toEqual({ 'contextvar.tenant': 'from-call' });
+    expect(records()[0].attributes).toEqual({ 'contextvar.tenant': 'from-call' });
   });
 
-  test.each(ACCEPTED)('%s, which the logs SDK accepts, is recorded (more than span attributes take)', (_name, value) => {
-    const { logger, records } = setup({ vars: [payload] });
-    new Context().run(() => {
-      payload.set(value);
-      logger.emit({ body: 'x' });
-    });
-    // The SDK's own check of the same value, for comparison (outside, where payload is unbound).
-    logger.emit({ body: 'direct', attributes: { direct: value as never } });
-    const [ours, direct] = records();
-    expect(Object.keys(direct!.attributes)).toEqual(['direct']);
-    expect(ours!.attributes['contextvar.payload']).toEqual(direct!.attributes['direct']);
-  });
+  test.each(ACCEPTED)(
+    '%s, which the logs SDK accepts, is recorded (more than span attributes take)',
+    (_name, value) => {
+      const { logger, records } = setup({ vars: [payload] });
+      new Context().run(() => {
+        payload.set(value);
+        logger.emit({ body: 'x' });
+      });
+      // The SDK's own check of the same value, for comparison (outside, where payload is unbound).
+      logger.emit({ body: 'direct', attributes: { direct: value as never } });
+      const [ours, direct] = records();
+      expect(Object.keys(direct.attributes)).toEqual(['direct']);
+      expect(ours.attributes['contextvar.payload']).toEqual(direct.attributes.direct);
+    },
+  );
 
   test.each(REFUSED)('%s, which the logs SDK refuses, is skipped, never thrown, and reported once', (_name, value) => {
     const lines = recordingDiag();
@@ -131,7 +153,7 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
     // The SDK itself drops the same value (and says so through diag, not to us).
     lines.length = 0;
     logger.emit({ body: 'direct', attributes: { direct: value as never } });
-    expect(records()[2]!.attributes).toEqual({});
+    expect(records()[2].attributes).toEqual({});
   });
 
   test('a var bound to undefined is skipped: the logs data model has no undefined', () => {
@@ -141,18 +163,22 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
       tenant.set('acme');
       logger.emit({ body: 'x' });
     });
-    expect(records()[0]!.attributes).toEqual({ 'contextvar.tenant': 'acme' });
+    expect(records()[0].attributes).toEqual({ 'contextvar.tenant': 'acme' });
   });
 
   test('a value whose getter throws is skipped and reported; the other vars still arrive', () => {
     const lines = recordingDiag();
     const { logger, records } = setup({ vars: [payload, tenant] });
     new Context().run(() => {
-      payload.set({ get boom(): never { throw new Error('getter exploded'); } });
+      payload.set({
+        get boom(): never {
+          throw new Error('getter exploded');
+        },
+      });
       tenant.set('acme');
       expect(() => logger.emit({ body: 'x' })).not.toThrow();
     });
-    expect(records()[0]!.attributes).toEqual({ 'contextvar.tenant': 'acme' });
+    expect(records()[0].attributes).toEqual({ 'contextvar.tenant': 'acme' });
     expect(lines.some((l) => l.includes("could not record 'payload'") && l.includes('getter exploded'))).toBe(true);
   });
 
@@ -164,13 +190,19 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
       logger.emit({ body: 'x' });
     });
     list.push('b');
-    expect(records()[0]!.attributes).toEqual({ 'contextvar.payload': ['a'] });
+    expect(records()[0].attributes).toEqual({ 'contextvar.payload': ['a'] });
   });
 
   test('bad options are a TypeError naming the processor', () => {
-    expect(() => new ContextVarLogRecordProcessor(undefined as never)).toThrow(/ContextVarLogRecordProcessor: an options object/);
+    expect(() => new ContextVarLogRecordProcessor(undefined as never)).toThrow(
+      /ContextVarLogRecordProcessor: an options object/,
+    );
     expect(() => new ContextVarLogRecordProcessor({ vars: [{}] as never })).toThrow(TypeError);
-    expect(() => new ContextVarLogRecordProcessor({ vars: [tenant, new ContextVar('tenant')] })).toThrow(/two vars are named 'tenant'/);
-    expect(() => new ContextVarLogRecordProcessor({ vars: [tenant], attributePrefix: 1 as never })).toThrow(/attributePrefix must be a string/);
+    expect(() => new ContextVarLogRecordProcessor({ vars: [tenant, new ContextVar('tenant')] })).toThrow(
+      /two vars are named 'tenant'/,
+    );
+    expect(() => new ContextVarLogRecordProcessor({ vars: [tenant], attributePrefix: 1 as never })).toThrow(
+      /attributePrefix must be a string/,
+    );
   });
 }

@@ -29,9 +29,20 @@ function installedApiVersion(): string | undefined {
 export function otel3Line(): { runs: boolean; mustRun: boolean; reason: string } {
   const nodeOk = nodeRunsOtel3();
   const api = installedApiVersion();
-  const mustRun = nodeOk && process.env['CI'] === 'true';
-  if (!nodeOk) return { runs: false, mustRun, reason: `Node ${process.versions.node} cannot run the OpenTelemetry JS 3.x SDK (it needs >= 22.15)` };
-  if (api === undefined) return { runs: false, mustRun, reason: `the 3.x line is not installed: run \`${OTEL3_INSTALL}\`` };
-  if (!api.startsWith('1.10.')) return { runs: false, mustRun, reason: `test/otel3 has @opentelemetry/api ${api}, not 1.10: run \`${OTEL3_INSTALL}\`` };
+  const mustRun = nodeOk && process.env.CI === 'true';
+  if (!nodeOk)
+    return {
+      runs: false,
+      mustRun,
+      reason: `Node ${process.versions.node} cannot run the OpenTelemetry JS 3.x SDK (it needs >= 22.15)`,
+    };
+  if (api === undefined)
+    return { runs: false, mustRun, reason: `the 3.x line is not installed: run \`${OTEL3_INSTALL}\`` };
+  if (!api.startsWith('1.10.'))
+    return {
+      runs: false,
+      mustRun,
+      reason: `test/otel3 has @opentelemetry/api ${api}, not 1.10: run \`${OTEL3_INSTALL}\``,
+    };
   return { runs: true, mustRun, reason: `Node ${process.versions.node}, @opentelemetry/api ${api} from test/otel3` };
 }

@@ -1,8 +1,8 @@
 import { runNode } from './run-node';
 
 interface Output {
-  answers: Array<{ id: string; traceId: string }>;
-  logs: Array<{ body: string; attributes: Record<string, unknown>; traceId: string | null }>;
+  answers: { id: string; traceId: string }[];
+  logs: { body: string; attributes: Record<string, unknown>; traceId: string | null }[];
 }
 
 /**
@@ -11,7 +11,9 @@ interface Output {
  * and trace id: twelve concurrent requests on keep-alive connections, three records each.
  */
 export async function checkPinoLogSending(nodeOptions: string[], telemetry: string): Promise<void> {
-  const out = await runNode([...nodeOptions, '--import', 'tsx', 'test/fixtures/pino/service.ts', telemetry], { env: { OTEL_LOG_LEVEL: 'none' } });
+  const out = await runNode([...nodeOptions, '--import', 'tsx', 'test/fixtures/pino/service.ts', telemetry], {
+    env: { OTEL_LOG_LEVEL: 'none' },
+  });
   const { answers, logs } = JSON.parse(out.trim().split('\n').pop()!) as Output;
   expect(answers).toHaveLength(12);
   expect(new Set(answers.map((a) => a.traceId)).size).toBe(12);
@@ -26,11 +28,15 @@ export async function checkPinoLogSending(nodeOptions: string[], telemetry: stri
   }
   // Three records per request, in its own order, interleaved with the others'.
   for (const { id } of answers) {
-    expect(logs.filter((r) => r.attributes['contextvar.request.id'] === id).map((r) => r.body)).toEqual(['request start', 'request work', 'request end']);
+    expect(logs.filter((r) => r.attributes['contextvar.request.id'] === id).map((r) => r.body)).toEqual([
+      'request start',
+      'request work',
+      'request end',
+    ]);
   }
   // Requests overlapped (another request's line between a request's first and last), and later
   // ones started after earlier ones ended, on reused keep-alive sockets (at most 4).
-  const first = logs[0]!.attributes['contextvar.request.id'];
+  const first = logs[0].attributes['contextvar.request.id'];
   const lastOfFirst = logs.findLastIndex((r) => r.attributes['contextvar.request.id'] === first);
   expect(logs.slice(0, lastOfFirst).some((r) => r.attributes['contextvar.request.id'] !== first)).toBe(true);
   const firstEnd = logs.findIndex((r) => r.body === 'request end');

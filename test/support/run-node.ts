@@ -12,15 +12,23 @@ const ENGINE_FLAGS = process.execArgv.filter((a) => a.endsWith('async-context-fr
  * test run (TypeScript through tsx), from the project root; resolves with its stdout, rejects
  * with its stderr on failure.
  */
-export function runNode(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
+export function runNode(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [...ENGINE_FLAGS, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...options.env },
-      timeout: options.timeoutMs ?? 60_000,
-    }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`${args.join(' ')} failed: ${error.message}\n${stderr}`));
-      else resolve(stdout);
-    });
+    execFile(
+      process.execPath,
+      [...ENGINE_FLAGS, ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...options.env },
+        timeout: options.timeoutMs ?? 60_000,
+      },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`${args.join(' ')} failed: ${error.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
   });
 }

@@ -6,9 +6,10 @@ import type { ContextVar } from '../../src/index';
 export function splitWarnings(): { calls(): string[]; restore(): void } {
   const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
   return {
-    calls: () => spy.mock.calls
-      .filter(([, options]) => (options as { code?: string } | undefined)?.code === 'OTEL_CONTEXTVARS_SPLIT')
-      .map(([message]) => String(message)),
+    calls: () =>
+      spy.mock.calls
+        .filter(([, options]) => options?.code === 'OTEL_CONTEXTVARS_SPLIT')
+        .map(([message]) => String(message)),
     restore: () => spy.mockRestore(),
   };
 }

@@ -1,2 +1,5 @@
 import { copyContext } from 'otel-contextvars';
-export const names = copyContext().keys().map((v) => v.name).toArray();
+export const names = copyContext()
+  .keys()
+  .map((v) => v.name)
+  .toArray();

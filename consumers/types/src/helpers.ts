@@ -3,4 +3,7 @@
 // the published declarations (scripts/build-dts-compat.mjs) take nothing away.
 import { copyContext } from 'otel-contextvars';
 
-export const names: string[] = copyContext().keys().map((v) => v.name).toArray();
+export const names: string[] = copyContext()
+  .keys()
+  .map((v) => v.name)
+  .toArray();

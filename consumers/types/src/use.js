@@ -2,7 +2,20 @@
 // (use.ts), as CommonJS (a copy named use.cts) and for bundlers, on each TypeScript version,
 // with @types/node and lib es2022 only, strict, and without skipLibCheck.
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
-import { Context, ContextVar, ContextVarPropagator, ContextVarSpanProcessor, ContextVarsContextManager, LookupError, RuntimeError, ValueError, copyContext, currentContext, isolated, logFields, } from 'otel-contextvars';
+import {
+  Context,
+  ContextVar,
+  ContextVarPropagator,
+  ContextVarSpanProcessor,
+  ContextVarsContextManager,
+  LookupError,
+  RuntimeError,
+  ValueError,
+  copyContext,
+  currentContext,
+  isolated,
+  logFields,
+} from 'otel-contextvars';
 const manager = new ContextVarsContextManager();
 context.setGlobalContextManager(manager);
 const options = { default: 'Guest' };
@@ -16,8 +29,7 @@ const orNull = count.get(null);
 user.reset(token);
 const ctx = copyContext();
 const asMap = ctx;
-for (const [v, value] of ctx)
-    console.log(v.name, value);
+for (const [v, value] of ctx) console.log(v.name, value);
 const keys = [...ctx.keys()];
 const values = Array.from(ctx.values());
 const entries = [...ctx.entries()];
@@ -37,4 +49,19 @@ processor.onStart(span, ROOT_CONTEXT);
 const fieldOptions = { vars: [user] };
 const fields = logFields(fieldOptions);
 const errors = [new LookupError('x'), new ValueError('y'), new RuntimeError('z')];
-export const used = [old, disposable, name, orNull, asMap, keys, values, entries, inRun, same, handled, propagator, fields, errors];
+export const used = [
+  old,
+  disposable,
+  name,
+  orNull,
+  asMap,
+  keys,
+  values,
+  entries,
+  inRun,
+  same,
+  handled,
+  propagator,
+  fields,
+  errors,
+];

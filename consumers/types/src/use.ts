@@ -4,12 +4,28 @@
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import type { ContextManager, TextMapPropagator } from '@opentelemetry/api';
 import {
-  Context, ContextVar, ContextVarPropagator, ContextVarSpanProcessor, ContextVarsContextManager, LookupError,
-  RuntimeError, Token, ValueError, copyContext, currentContext, isolated, logFields,
+  Context,
+  ContextVar,
+  ContextVarPropagator,
+  ContextVarSpanProcessor,
+  ContextVarsContextManager,
+  LookupError,
+  RuntimeError,
+  Token,
+  ValueError,
+  copyContext,
+  currentContext,
+  isolated,
+  logFields,
 } from 'otel-contextvars';
 import type {
-  AttachToken, AttributeSettable, ContextVarCodec, ContextVarOptions, ContextVarPropagatorOptions,
-  ContextVarSpanProcessorOptions, LogFieldsOptions,
+  AttachToken,
+  AttributeSettable,
+  ContextVarCodec,
+  ContextVarOptions,
+  ContextVarPropagatorOptions,
+  ContextVarSpanProcessorOptions,
+  LogFieldsOptions,
 } from 'otel-contextvars';
 
 const manager: ContextManager = new ContextVarsContextManager();
@@ -39,7 +55,11 @@ const attached: AttachToken = new ContextVarsContextManager().attach(ROOT_CONTEX
 attached.dispose();
 
 const codec: ContextVarCodec<number> = { encode: String, decode: Number };
-const propagatorOptions: ContextVarPropagatorOptions = { vars: [count], header: 'x-vars', codecs: { count: codec as ContextVarCodec<unknown> } };
+const propagatorOptions: ContextVarPropagatorOptions = {
+  vars: [count],
+  header: 'x-vars',
+  codecs: { count: codec as ContextVarCodec<unknown> },
+};
 const propagator: TextMapPropagator = new ContextVarPropagator(propagatorOptions);
 const spanOptions: ContextVarSpanProcessorOptions = { vars: [user] };
 const processor = new ContextVarSpanProcessor(spanOptions);
@@ -49,4 +69,19 @@ const fieldOptions: LogFieldsOptions = { vars: [user] };
 const fields: Record<string, unknown> = logFields(fieldOptions);
 const errors: Error[] = [new LookupError('x'), new ValueError('y'), new RuntimeError('z')];
 
-export const used = [old, disposable, name, orNull, asMap, keys, values, entries, inRun, same, handled, propagator, fields, errors];
+export const used = [
+  old,
+  disposable,
+  name,
+  orNull,
+  asMap,
+  keys,
+  values,
+  entries,
+  inRun,
+  same,
+  handled,
+  propagator,
+  fields,
+  errors,
+];

@@ -37,8 +37,8 @@ export async function driveAndCheck(server: ExampleServer, options: CheckOptions
   let answers: Answer[] = [];
   try {
     answers = [
-      ...await keepAliveClients(server.port, load.clients, load.perClient),
-      ...await pipelinedClients(server.port, load.sockets, load.batches, load.batch),
+      ...(await keepAliveClients(server.port, load.clients, load.perClient)),
+      ...(await pipelinedClients(server.port, load.sockets, load.batches, load.batch)),
     ];
     // Server spans end when the response is finished, which can be just after the client read it.
     for (let i = 0; i < 100 && serverSpans() < answers.length; i++) await sleep(20);
@@ -51,16 +51,21 @@ export async function driveAndCheck(server: ExampleServer, options: CheckOptions
   problems.push(...checkAnswers(answers), ...checkSpans(keys, options.frameworkSpan), ...checkLogs(keys));
   const finished = spans.getFinishedSpans();
   const framework = options.frameworkSpan ? finished.filter(options.frameworkSpan) : [];
-  console.log(`${options.name}: ${answers.length} requests (${load.clients} keep-alive clients x ${load.perClient}, ` +
-    `${load.sockets} sockets x ${load.batches} pipelined batches of ${load.batch}) in ${Date.now() - started} ms`);
-  console.log(`  spans: ${finished.length}, of them framework spans: ${framework.length} ` +
-    `(${[...new Set(framework.map((s) => s.name))].slice(0, 3).join(', ') || 'none required'})`);
+  console.log(
+    `${options.name}: ${answers.length} requests (${load.clients} keep-alive clients x ${load.perClient}, ` +
+      `${load.sockets} sockets x ${load.batches} pipelined batches of ${load.batch}) in ${Date.now() - started} ms`,
+  );
+  console.log(
+    `  spans: ${finished.length}, of them framework spans: ${framework.length} ` +
+      `(${[...new Set(framework.map((s) => s.name))].slice(0, 3).join(', ') || 'none required'})`,
+  );
   const scopes = new Map<string, number>();
-  for (const span of finished) scopes.set(span.instrumentationScope.name, (scopes.get(span.instrumentationScope.name) ?? 0) + 1);
+  for (const span of finished)
+    scopes.set(span.instrumentationScope.name, (scopes.get(span.instrumentationScope.name) ?? 0) + 1);
   console.log(`  spans by instrumentation: ${[...scopes].map(([name, n]) => `${name} ${n}`).join(', ')}`);
   console.log(`  log lines: ${logLines.length}`);
   if (problems.length === 0) {
-    console.log('  OK: every request, span and log line carried its own request\'s vars and no other');
+    console.log("  OK: every request, span and log line carried its own request's vars and no other");
   } else {
     // To stderr as well as the verdict on stdout, so a test runner that shows stderr shows them.
     console.log(`  FAILED: ${problems.length} problems`);
@@ -76,7 +81,7 @@ function serverSpans(): number {
 
 function own(key: string): Seen {
   const h = headersFor(key);
-  return [h['x-request-id']!, h['x-user'] ?? '<unset>', 'en'];
+  return [h['x-request-id'], h['x-user'] ?? '<unset>', 'en'];
 }
 
 /** What a span attribute or log field holds for a var: nothing when the request left it unset. */
@@ -97,8 +102,13 @@ function checkAnswers(answers: Answer[]): string[] {
       problems.push(`${key}: answered ${status} ${JSON.stringify(body).slice(0, 120)}`);
       continue;
     }
-    for (const [where, value] of [['handler entry', answer.entry], ['handler after awaits', answer.afterAwait], ['service after awaits', answer.order.seen]] as const) {
-      if (!same(value, mine)) problems.push(`${key}: ${where} saw ${JSON.stringify(value)}, sent ${JSON.stringify(mine)}`);
+    for (const [where, value] of [
+      ['handler entry', answer.entry],
+      ['handler after awaits', answer.afterAwait],
+      ['service after awaits', answer.order.seen],
+    ] as const) {
+      if (!same(value, mine))
+        problems.push(`${key}: ${where} saw ${JSON.stringify(value)}, sent ${JSON.stringify(mine)}`);
     }
   }
   return problems;
@@ -111,7 +121,12 @@ function checkSpans(keys: string[], frameworkSpan: ((span: ReadableSpan) => bool
     const id = span.spanContext().traceId;
     byTrace.set(id, [...(byTrace.get(id) ?? []), span]);
   }
-  const loadSpans = new Map(spans.getFinishedSpans().filter((s) => s.name === 'load order').map((s) => [String(s.attributes['order.id']), s]));
+  const loadSpans = new Map(
+    spans
+      .getFinishedSpans()
+      .filter((s) => s.name === 'load order')
+      .map((s) => [String(s.attributes['order.id']), s]),
+  );
   for (const key of keys) {
     const [rid, usr] = own(key);
     const load = loadSpans.get(key);
@@ -121,11 +136,16 @@ function checkSpans(keys: string[], frameworkSpan: ((span: ReadableSpan) => bool
     }
     const trace = byTrace.get(load.spanContext().traceId) ?? [];
     // The http instrumentation's server span starts before any framework code, so it has no vars.
-    if (!trace.some((s) => s.kind === SpanKind.SERVER && s.instrumentationScope.name === '@opentelemetry/instrumentation-http')) {
+    if (
+      !trace.some(
+        (s) => s.kind === SpanKind.SERVER && s.instrumentationScope.name === '@opentelemetry/instrumentation-http',
+      )
+    ) {
       problems.push(`${key}: no server span of the http instrumentation in its trace`);
     }
     const framework = frameworkSpan ? trace.filter(frameworkSpan) : [];
-    if (frameworkSpan && framework.length === 0) problems.push(`${key}: no span of the framework's instrumentation in its trace`);
+    if (frameworkSpan && framework.length === 0)
+      problems.push(`${key}: no span of the framework's instrumentation in its trace`);
     for (const span of [load, ...framework]) {
       if (span.attributes['contextvar.request.id'] !== rid || span.attributes['contextvar.user.id'] !== recorded(usr)) {
         problems.push(`${key}: span '${span.name}' lacks its vars: ${JSON.stringify(span.attributes)}`);
@@ -144,10 +164,15 @@ function checkSpans(keys: string[], frameworkSpan: ((span: ReadableSpan) => bool
 
 function checkLogs(keys: string[]): string[] {
   const problems: string[] = [];
-  const traceOf = new Map(spans.getFinishedSpans().filter((s) => s.name === 'load order').map((s) => [String(s.attributes['order.id']), s.spanContext().traceId]));
-  const linesOf = new Map<string, Array<Record<string, unknown>>>();
+  const traceOf = new Map(
+    spans
+      .getFinishedSpans()
+      .filter((s) => s.name === 'load order')
+      .map((s) => [String(s.attributes['order.id']), s.spanContext().traceId]),
+  );
+  const linesOf = new Map<string, Record<string, unknown>[]>();
   for (const line of logLines) {
-    const key = String(line['order']);
+    const key = String(line.order);
     linesOf.set(key, [...(linesOf.get(key) ?? []), line]);
   }
   for (const key of keys) {
@@ -155,7 +180,7 @@ function checkLogs(keys: string[]): string[] {
     const lines = linesOf.get(key) ?? [];
     if (lines.length !== 2) problems.push(`${key}: ${lines.length} log lines, expected 2 (service and handler)`);
     for (const line of lines) {
-      if (line['request.id'] !== rid || line['user.id'] !== recorded(usr) || line['trace_id'] !== traceOf.get(key)) {
+      if (line['request.id'] !== rid || line['user.id'] !== recorded(usr) || line.trace_id !== traceOf.get(key)) {
         problems.push(`${key}: log line lacks its vars or trace: ${JSON.stringify(line)}`);
       }
     }

@@ -6,7 +6,11 @@ import http from 'node:http';
 import net from 'node:net';
 
 /** One answered request: its key (also the order id in the path) and the parsed JSON body. */
-export interface Answer { key: string; status: number; body: unknown }
+export interface Answer {
+  key: string;
+  status: number;
+  body: unknown;
+}
 
 /**
  * The headers a request with this key sends: what its handler must see, and nothing else. One
@@ -14,7 +18,9 @@ export interface Answer { key: string; status: number; body: unknown }
  * over from another request would show there.
  */
 export function headersFor(key: string): Record<string, string> {
-  return /[49]$/.test(key) ? { 'x-request-id': `rid-${key}` } : { 'x-request-id': `rid-${key}`, 'x-user': `user-${key}` };
+  return /[49]$/.test(key)
+    ? { 'x-request-id': `rid-${key}` }
+    : { 'x-request-id': `rid-${key}`, 'x-user': `user-${key}` };
 }
 
 const TIMEOUT_MS = 10_000;
@@ -25,24 +31,31 @@ const TIMEOUT_MS = 10_000;
  */
 export async function keepAliveClients(port: number, clients: number, perClient: number): Promise<Answer[]> {
   const answers: Answer[] = [];
-  await Promise.all(Array.from({ length: clients }, async (_, c) => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    try {
-      for (let i = 0; i < perClient; i++) answers.push(await get(port, agent, `k${c}-${i}`));
-    } finally {
-      agent.destroy();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        for (let i = 0; i < perClient; i++) answers.push(await get(port, agent, `k${c}-${i}`));
+      } finally {
+        agent.destroy();
+      }
+    }),
+  );
   return answers;
 }
 
 function get(port: number, agent: http.Agent, key: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: `/orders/${key}`, headers: headersFor(key), agent, timeout: TIMEOUT_MS }, (res) => {
-      let text = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; });
-      res.on('end', () => resolve({ key, status: res.statusCode ?? 0, body: parse(text) }));
-    });
+    const req = http.get(
+      { host: '127.0.0.1', port, path: `/orders/${key}`, headers: headersFor(key), agent, timeout: TIMEOUT_MS },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ key, status: res.statusCode ?? 0, body: parse(text) }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`GET /orders/${key}: no answer in ${TIMEOUT_MS} ms`)));
     req.on('error', reject);
   });
@@ -53,26 +66,41 @@ function get(port: number, agent: http.Agent, key: string): Promise<Answer> {
  * TCP write, waiting for a batch's answers before the next. HTTP/1.1 answers pipelined requests in
  * order, so the n-th response belongs to the n-th request.
  */
-export async function pipelinedClients(port: number, sockets: number, batches: number, batch: number): Promise<Answer[]> {
+export async function pipelinedClients(
+  port: number,
+  sockets: number,
+  batches: number,
+  batch: number,
+): Promise<Answer[]> {
   const answers: Answer[] = [];
-  await Promise.all(Array.from({ length: sockets }, async (_, s) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.setEncoding('utf8').setTimeout(TIMEOUT_MS, () => socket.destroy(new Error(`pipelined socket ${s}: idle for ${TIMEOUT_MS} ms`)));
-    await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-    const reader = responseReader(socket);
-    try {
-      for (let b = 0; b < batches; b++) {
-        const keys = Array.from({ length: batch }, (_, r) => `p${s}-${b}-${r}`);
-        socket.write(keys.map((key) => {
-          const headers = Object.entries(headersFor(key)).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-          return `GET /orders/${key} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`;
-        }).join(''));
-        for (const key of keys) answers.push({ key, ...await reader.next() });
+  await Promise.all(
+    Array.from({ length: sockets }, async (_, s) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket
+        .setEncoding('utf8')
+        .setTimeout(TIMEOUT_MS, () => socket.destroy(new Error(`pipelined socket ${s}: idle for ${TIMEOUT_MS} ms`)));
+      await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+      const reader = responseReader(socket);
+      try {
+        for (let b = 0; b < batches; b++) {
+          const keys = Array.from({ length: batch }, (_, r) => `p${s}-${b}-${r}`);
+          socket.write(
+            keys
+              .map((key) => {
+                const headers = Object.entries(headersFor(key))
+                  .map(([name, value]) => `${name}: ${value}\r\n`)
+                  .join('');
+                return `GET /orders/${key} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}\r\n`;
+              })
+              .join(''),
+          );
+          for (const key of keys) answers.push({ key, ...(await reader.next()) });
+        }
+      } finally {
+        socket.destroy();
       }
-    } finally {
-      socket.destroy();
-    }
-  }));
+    }),
+  );
   return answers;
 }
 
@@ -81,9 +109,18 @@ function responseReader(socket: net.Socket): { next(): Promise<{ status: number;
   let buffer = '';
   let waiting: (() => void) | undefined;
   let failure: Error | undefined;
-  socket.on('data', (chunk: string) => { buffer += chunk; waiting?.(); });
-  socket.on('error', (error) => { failure = error; waiting?.(); });
-  socket.on('close', () => { failure ??= new Error('connection closed before every answer arrived'); waiting?.(); });
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    waiting?.();
+  });
+  socket.on('error', (error) => {
+    failure = error;
+    waiting?.();
+  });
+  socket.on('close', () => {
+    failure ??= new Error('connection closed before every answer arrived');
+    waiting?.();
+  });
   const take = (): { status: number; body: unknown } | undefined => {
     const end = buffer.indexOf('\r\n\r\n');
     if (end < 0) return undefined;

@@ -45,10 +45,14 @@ registerInstrumentations({
 });
 
 /** Every log line written through `logger`, parsed; pino writes each line synchronously here. */
-export const logLines: Array<Record<string, unknown>> = [];
+export const logLines: Record<string, unknown>[] = [];
 
 /** pino as users set it up for correlation: `logFields` in a mixin adds trace ids and the vars. */
 export const logger = pino(
   { base: undefined, timestamp: false, mixin: () => logFields({ vars }) },
-  { write: (line: string) => { logLines.push(JSON.parse(line) as Record<string, unknown>); } },
+  {
+    write: (line: string) => {
+      logLines.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  },
 );

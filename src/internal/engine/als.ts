@@ -21,7 +21,13 @@ export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
     als.enterWith(next);
   }
 
-  function run<R>(cell: Cell | null, data: OtelContext, fn: (...a: never) => R, thisArg: unknown, args: readonly unknown[]): R {
+  function run<R>(
+    cell: Cell | null,
+    data: OtelContext,
+    fn: (...a: never) => R,
+    thisArg: unknown,
+    args: readonly unknown[],
+  ): R {
     const stored = als.getStore();
     const outer = stored ?? root;
     const entering = cell !== null && cell !== outer.cell;
@@ -30,7 +36,10 @@ export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
       // the new AsyncContextFrame, the largest cost here. Unlike AsyncLocalStorage.run's own
       // shortcut, a set() inside fn must still not reach the caller: put the caller's frame back.
       try {
-        return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
+        if (thisArg !== undefined) return Reflect.apply(fn, thisArg, args) as R;
+        // fn takes `never` arguments: tsc rejects a call with none unless asserted.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+        return args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args);
       } finally {
         if (als.getStore() !== stored) als.enterWith(outer);
       }
@@ -40,12 +49,15 @@ export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
     // without its second getStore() and its extra JS frame per nesting level.
     als.enterWith({ cell: entering ? cell : outer.cell, data });
     try {
-      return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
+      if (thisArg !== undefined) return Reflect.apply(fn, thisArg, args) as R;
+      // fn takes `never` arguments: tsc rejects a call with none unless asserted.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+      return args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args);
     } finally {
       if (entering) {
         // As in hooks.ts: the cell keeps the mapping current at the end of `ctx.run`.
         const inner = als.getStore();
-        if (inner !== undefined && inner.cell === cell) cell.data = inner.data;
+        if (inner?.cell === cell) cell.data = inner.data;
         cell.entered = false;
       }
       als.enterWith(outer);

@@ -87,7 +87,7 @@ export function createHooksEngine(root: Frame): HooksEngine {
     // Newest first, so a resource touched twice (A, B, A) ends with what it held at the start.
     // A resource whose frame changed since (a `run` put its own back) is left alone.
     for (let i = undoRes.length - 1; i >= 0; i--) {
-      const res = undoRes[i]!;
+      const res = undoRes[i];
       if (res[key] === undoFrame[i]) res[key] = undoBefore[i];
     }
     undoRes.length = 0;
@@ -96,7 +96,13 @@ export function createHooksEngine(root: Frame): HooksEngine {
     sealScheduled = false;
   }
 
-  function run<R>(cell: Cell | null, data: OtelContext, fn: (...a: never) => R, thisArg: unknown, args: readonly unknown[]): R {
+  function run<R>(
+    cell: Cell | null,
+    data: OtelContext,
+    fn: (...a: never) => R,
+    thisArg: unknown,
+    args: readonly unknown[],
+  ): R {
     if (!enabled) enable();
     const res = executionAsyncResource() as Resource;
     const stored = res[key];
@@ -111,13 +117,17 @@ export function createHooksEngine(root: Frame): HooksEngine {
       res[key] = outer.data === data ? outer : { cell: outer.cell, data };
     }
     try {
-      return thisArg === undefined ? (args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args)) : (Reflect.apply(fn, thisArg, args) as R);
+      if (thisArg !== undefined) return Reflect.apply(fn, thisArg, args) as R;
+      // fn takes `never` arguments: tsc rejects a call with none unless asserted.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+      return args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args);
     } finally {
       if (entering) {
         // Python keeps what ran inside `ctx.run` in `ctx`: the cell holds the mapping current
         // at the end (a set inside a nested `with` wrote through, but ended with its scope).
-        const inner = res[key];
-        if (inner !== undefined && inner.cell === cell) cell.data = inner.data;
+        // Read afresh: fn's own runs may have left another frame here (TS still has it narrowed).
+        const inner = res[key] as Frame | undefined;
+        if (inner?.cell === cell) cell.data = inner.data;
         cell.entered = false;
       }
       res[key] = stored;

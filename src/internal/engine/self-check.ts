@@ -11,7 +11,8 @@ import type { Frame } from './types';
  * @returns undefined when all hold, else what failed (for the fallback warning).
  */
 export function selfCheck(create: (root: Frame) => HooksEngine): string | undefined {
-  if (process.env.OTEL_CONTEXTVARS_SELF_CHECK === 'fail') return 'the self-check was made to fail (OTEL_CONTEXTVARS_SELF_CHECK=fail)';
+  if (process.env.OTEL_CONTEXTVARS_SELF_CHECK === 'fail')
+    return 'the self-check was made to fail (OTEL_CONTEXTVARS_SELF_CHECK=fail)';
   const root: Frame = { cell: { data: ROOT_CONTEXT, entered: false, facade: undefined }, data: ROOT_CONTEXT };
   const probe = create(root);
   const marked: Frame = { cell: root.cell, data: ROOT_CONTEXT.setValue(Symbol('otel-contextvars.self-check'), 1) };
@@ -25,8 +26,10 @@ export function selfCheck(create: (root: Frame) => HooksEngine): string | undefi
     });
     probe.seal();
     if (!readBack) return 'a frame entered in a callback was not read back in it';
-    if (!child!.runInAsyncScope(() => probe.current() === marked)) return 'a resource created after an enter did not inherit its frame';
-    if (parent.runInAsyncScope(() => probe.current()) !== root) return "an enter was still seen by its resource's next callback";
+    if (child?.runInAsyncScope(() => probe.current() === marked) !== true)
+      return 'a resource created after an enter did not inherit its frame';
+    if (parent.runInAsyncScope(() => probe.current()) !== root)
+      return "an enter was still seen by its resource's next callback";
     return undefined;
   } catch (error) {
     return `the self-check threw ${String(error)}`;

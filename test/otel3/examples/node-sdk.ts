@@ -7,7 +7,10 @@ import { InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@openteleme
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
 import {
-  ContextVarLogRecordProcessor, ContextVarPropagator, ContextVarSpanProcessor, ContextVarsContextManager,
+  ContextVarLogRecordProcessor,
+  ContextVarPropagator,
+  ContextVarSpanProcessor,
+  ContextVarsContextManager,
 } from 'otel-contextvars';
 import { show, vars } from './show';
 
@@ -21,7 +24,10 @@ const sdk = new NodeSDK({
     propagators: [new W3CTraceContextPropagator(), new ContextVarPropagator({ vars, format: 'baggage' })],
   }),
   spanProcessors: [new ContextVarSpanProcessor({ vars }), new SimpleSpanProcessor({ exporter: spans })],
-  logRecordProcessors: [new ContextVarLogRecordProcessor({ vars }), new SimpleLogRecordProcessor({ exporter: records })],
+  logRecordProcessors: [
+    new ContextVarLogRecordProcessor({ vars }),
+    new SimpleLogRecordProcessor({ exporter: records }),
+  ],
   resourceDetectors: [],
 });
 sdk.start();

@@ -11,7 +11,7 @@ export const vars = [tenant, requestId];
 
 /** Handles one "request" with vars set, then prints what the span, the log record and the headers carry. */
 export async function show(spans: InMemorySpanExporter, records: InMemoryLogRecordExporter): Promise<void> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string | undefined> = {};
   await new Context().run(async () => {
     tenant.set('acme corp');
     requestId.set('req-42');
@@ -24,7 +24,11 @@ export async function show(spans: InMemorySpanExporter, records: InMemoryLogReco
   });
   const [span] = spans.getFinishedSpans();
   const [record] = records.getFinishedLogRecords();
-  console.log(`span ${span!.name}: ${JSON.stringify(span!.attributes)}`);
-  console.log(`log "${String(record!.body)}": ${JSON.stringify(record!.attributes)} same trace: ${record!.spanContext?.traceId === span!.spanContext().traceId}`);
-  console.log(`headers: traceparent=${headers['traceparent']?.replace(/^00-[0-9a-f]{32}-[0-9a-f]{16}-/, '00-<trace>-<span>-')} baggage=${headers['baggage']}`);
+  console.log(`span ${span.name}: ${JSON.stringify(span.attributes)}`);
+  console.log(
+    `log "${String(record.body)}": ${JSON.stringify(record.attributes)} same trace: ${record.spanContext?.traceId === span.spanContext().traceId}`,
+  );
+  console.log(
+    `headers: traceparent=${headers.traceparent?.replace(/^00-[0-9a-f]{32}-[0-9a-f]{16}-/, '00-<trace>-<span>-')} baggage=${headers.baggage}`,
+  );
 }

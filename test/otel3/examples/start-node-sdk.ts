@@ -6,18 +6,28 @@ import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/c
 import { InMemoryLogRecordExporter, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { startNodeSdk } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace';
-import { ContextVarLogRecordProcessor, ContextVarPropagator, ContextVarSpanProcessor, takeOverContextManager } from 'otel-contextvars';
+import {
+  ContextVarLogRecordProcessor,
+  ContextVarPropagator,
+  ContextVarSpanProcessor,
+  takeOverContextManager,
+} from 'otel-contextvars';
 import { show, vars } from './show';
 
 const spans = new InMemorySpanExporter();
 const records = new InMemoryLogRecordExporter();
 
 const sdk = startNodeSdk({
-  propagators: [new CompositePropagator({
-    propagators: [new W3CTraceContextPropagator(), new ContextVarPropagator({ vars, format: 'baggage' })],
-  })],
+  propagators: [
+    new CompositePropagator({
+      propagators: [new W3CTraceContextPropagator(), new ContextVarPropagator({ vars, format: 'baggage' })],
+    }),
+  ],
   spanProcessors: [new ContextVarSpanProcessor({ vars }), new SimpleSpanProcessor({ exporter: spans })],
-  logRecordProcessors: [new ContextVarLogRecordProcessor({ vars }), new SimpleLogRecordProcessor({ exporter: records })],
+  logRecordProcessors: [
+    new ContextVarLogRecordProcessor({ vars }),
+    new SimpleLogRecordProcessor({ exporter: records }),
+  ],
   metricReaders: [],
   resourceDetectors: [],
 });

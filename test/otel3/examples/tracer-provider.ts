@@ -6,7 +6,10 @@ import { CompositePropagator, W3CTraceContextPropagator } from '@opentelemetry/c
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import {
-  ContextVarLogRecordProcessor, ContextVarPropagator, ContextVarSpanProcessor, ContextVarsContextManager,
+  ContextVarLogRecordProcessor,
+  ContextVarPropagator,
+  ContextVarSpanProcessor,
+  ContextVarsContextManager,
 } from 'otel-contextvars';
 import { show, vars } from './show';
 
@@ -14,9 +17,11 @@ const spans = new InMemorySpanExporter();
 const records = new InMemoryLogRecordExporter();
 
 context.setGlobalContextManager(new ContextVarsContextManager());
-propagation.setGlobalPropagator(new CompositePropagator({
-  propagators: [new W3CTraceContextPropagator(), new ContextVarPropagator({ vars, format: 'baggage' })],
-}));
+propagation.setGlobalPropagator(
+  new CompositePropagator({
+    propagators: [new W3CTraceContextPropagator(), new ContextVarPropagator({ vars, format: 'baggage' })],
+  }),
+);
 const tracerProvider = new TracerProvider({
   spanProcessors: [new ContextVarSpanProcessor({ vars }), new SimpleSpanProcessor({ exporter: spans })],
 });

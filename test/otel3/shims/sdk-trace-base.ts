@@ -3,7 +3,11 @@
 // on the 3.x line (jest.config.ts maps the name here in the otel-3.x project). Only constructor
 // shapes are adapted: 3.x renamed BasicTracerProvider to TracerProvider, and its processors take
 // `{ exporter }` where 2.x took the exporter itself. Everything else is the 3.x SDK's own.
-import { InMemorySpanExporter, SimpleSpanProcessor as SimpleSpanProcessor3, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor as SimpleSpanProcessor3,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import type { SpanExporter, SpanProcessor, TracerProviderOptions } from '@opentelemetry/sdk-trace';
 
 export { InMemorySpanExporter };

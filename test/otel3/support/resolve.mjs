@@ -7,7 +7,10 @@
 import { registerHooks } from 'node:module';
 
 const TARGETS = {
-  '@opentelemetry/api': { require: '../node_modules/@opentelemetry/api/dist/index.cjs', import: '../node_modules/@opentelemetry/api/dist/index.mjs' },
+  '@opentelemetry/api': {
+    require: '../node_modules/@opentelemetry/api/dist/index.cjs',
+    import: '../node_modules/@opentelemetry/api/dist/index.mjs',
+  },
   'otel-contextvars': { require: '../../../dist/cjs/index.js', import: '../../../dist/esm/index.mjs' },
 };
 
