@@ -25,13 +25,14 @@ interface ChartData {
   series: Record<string, Series>;
 }
 
-const ABOUT = 'Written by `npm run bench` (bench/chart.ts): set+reset in ns per operation against the number of bound vars, ' +
+const ABOUT =
+  'Written by `npm run bench` (bench/chart.ts): set+reset in ns per operation against the number of bound vars, ' +
   'ours (v.set + v.reset) and stock (context.with(active().setValue(k, x), fn)), each in its own process, in a setImmediate callback. ' +
   'One entry per Node major version; a run replaces its own entry.';
 
 function readData(): ChartData {
   if (!existsSync(DATA_FILE)) return { about: ABOUT, series: {} };
-  const data = JSON.parse(readFileSync(DATA_FILE, 'utf8')) as ChartData;
+  const data = JSON.parse(readFileSync(DATA_FILE, 'utf8')) as Partial<ChartData>;
   return { about: ABOUT, series: data.series ?? {} };
 }
 
@@ -57,7 +58,8 @@ export function renderChart(data: ChartData): string {
   const lo = Math.floor(Math.log10(Math.min(...values)));
   const hi = Math.ceil(Math.log10(Math.max(...values)));
   const x = (vars: number): number => M.left + (Math.log10(vars) / 3) * (W - M.left - M.right);
-  const y = (v: number): number => H - M.bottom - ((Math.log10(v) - lo) / Math.max(hi - lo, 1)) * (H - M.top - M.bottom);
+  const y = (v: number): number =>
+    H - M.bottom - ((Math.log10(v) - lo) / Math.max(hi - lo, 1)) * (H - M.top - M.bottom);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
@@ -71,12 +73,18 @@ export function renderChart(data: ChartData): string {
   }
   for (const vars of [1, 10, 100, 1000]) {
     out.push(`<line x1="${x(vars)}" x2="${x(vars)}" y1="${M.top}" y2="${H - M.bottom}" stroke="#eee"/>`);
-    out.push(`<text x="${x(vars)}" y="${H - M.bottom + 18}" text-anchor="middle">${vars.toLocaleString('en-US')}</text>`);
+    out.push(
+      `<text x="${x(vars)}" y="${H - M.bottom + 18}" text-anchor="middle">${vars.toLocaleString('en-US')}</text>`,
+    );
   }
-  out.push(`<text x="${(M.left + W - M.right) / 2}" y="${H - 22}" text-anchor="middle">vars bound in the context (log)</text>`);
-  out.push(`<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#888"/>`);
+  out.push(
+    `<text x="${(M.left + W - M.right) / 2}" y="${H - 22}" text-anchor="middle">vars bound in the context (log)</text>`,
+  );
+  out.push(
+    `<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#888"/>`,
+  );
   entries.forEach(([major, s], i) => {
-    const color = COLORS[i % COLORS.length]!;
+    const color = COLORS[i % COLORS.length];
     for (const which of ['ours', 'stock'] as const) {
       const pts = s.points.map((p) => `${x(p.vars).toFixed(1)},${y(p[which]).toFixed(1)}`);
       const dash = which === 'stock' ? ' stroke-dasharray="7 5"' : '';
@@ -84,17 +92,25 @@ export function renderChart(data: ChartData): string {
       for (const p of s.points) {
         const cx = x(p.vars);
         const cy = y(p[which]);
-        out.push(which === 'ours'
-          ? `<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="4" fill="${color}"><title>Node ${major} ours, ${p.vars} var(s): ${p.ours.toFixed(0)} ns</title></circle>`
-          : `<rect x="${(cx - 4).toFixed(1)}" y="${(cy - 4).toFixed(1)}" width="8" height="8" fill="#fff" stroke="${color}" stroke-width="2"><title>Node ${major} stock, ${p.vars} key(s): ${p.stock.toFixed(0)} ns</title></rect>`);
+        out.push(
+          which === 'ours'
+            ? `<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="4" fill="${color}"><title>Node ${major} ours, ${p.vars} var(s): ${p.ours.toFixed(0)} ns</title></circle>`
+            : `<rect x="${(cx - 4).toFixed(1)}" y="${(cy - 4).toFixed(1)}" width="8" height="8" fill="#fff" stroke="${color}" stroke-width="2"><title>Node ${major} stock, ${p.vars} key(s): ${p.stock.toFixed(0)} ns</title></rect>`,
+        );
       }
     }
     const ly = M.top + 16 + i * 36;
     const lx = M.left + 14;
     out.push(`<line x1="${lx}" x2="${lx + 30}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2.5"/>`);
-    out.push(`<text x="${lx + 38}" y="${ly + 4}">Node ${esc(s.node)} ours: v.set(x); v.reset(t) (${esc(s.date)})</text>`);
-    out.push(`<line x1="${lx}" x2="${lx + 30}" y1="${ly + 16}" y2="${ly + 16}" stroke="${color}" stroke-width="2.5" stroke-dasharray="7 5"/>`);
-    out.push(`<text x="${lx + 38}" y="${ly + 20}">Node ${esc(s.node)} stock: context.with(active().setValue(k, x), fn)</text>`);
+    out.push(
+      `<text x="${lx + 38}" y="${ly + 4}">Node ${esc(s.node)} ours: v.set(x); v.reset(t) (${esc(s.date)})</text>`,
+    );
+    out.push(
+      `<line x1="${lx}" x2="${lx + 30}" y1="${ly + 16}" y2="${ly + 16}" stroke="${color}" stroke-width="2.5" stroke-dasharray="7 5"/>`,
+    );
+    out.push(
+      `<text x="${lx + 38}" y="${ly + 20}">Node ${esc(s.node)} stock: context.with(active().setValue(k, x), fn)</text>`,
+    );
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
@@ -104,10 +120,15 @@ export function renderChart(data: ChartData): string {
 export function updateChart(points: ScalingPoint[]): string {
   const data = readData();
   const round = (v: number): number => Math.round(v * 10) / 10;
-  data.series[process.versions.node.split('.')[0]!] = {
+  data.series[process.versions.node.split('.')[0]] = {
     node: process.version,
     date: new Date().toISOString().slice(0, 10),
-    points: points.map((p) => ({ vars: p.vars, ours: round(p.ours), stock: round(p.stock), ratio: Math.round(p.ratio * 1000) / 1000 })),
+    points: points.map((p) => ({
+      vars: p.vars,
+      ours: round(p.ours),
+      stock: round(p.stock),
+      ratio: Math.round(p.ratio * 1000) / 1000,
+    })),
   };
   writeFileSync(DATA_FILE, `${JSON.stringify(data, null, 2)}\n`);
   writeFileSync(CHART_FILE, renderChart(data));

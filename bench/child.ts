@@ -86,7 +86,7 @@ export function reply(msg: unknown): void {
 }
 
 /** Child side: answers each request from the event loop with `handler(msg)`; exits when the parent goes. */
-export function serve(handler: (msg: unknown) => unknown | Promise<unknown>): void {
+export function serve(handler: (msg: unknown) => unknown): void {
   const lines = createInterface({ input: process.stdin });
   lines.on('line', (line) => {
     void Promise.resolve(handler(JSON.parse(line))).then(reply);

@@ -15,8 +15,8 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import * as lib from 'otel-contextvars';
 import type { Side } from './child';
 
-const side = process.argv[2] as Side;
-if (side !== 'ours' && side !== 'stock') throw new Error(`express-server: side must be ours or stock, got ${String(side)}`);
+const side = process.argv[2];
+if (side !== 'ours' && side !== 'stock') throw new Error(`express-server: side must be ours or stock, got ${side}`);
 
 /** Attribute the span processors write for the tenant value: the exporter counts spans carrying it. */
 const TENANT_ATTRIBUTE = 'contextvar.tenant';
@@ -71,7 +71,9 @@ class KeysSpanProcessor implements SpanProcessor {
     }
   }
 
-  onEnd(): void {}
+  onEnd(): void {
+    // Attributes are copied at start; nothing to do at the end.
+  }
 
   shutdown(): Promise<void> {
     return Promise.resolve();
@@ -85,10 +87,10 @@ class KeysSpanProcessor implements SpanProcessor {
 /** The exporter at the end of the pipeline (its counts are reported after the load). */
 export const exporter = new CountingExporter();
 
-const manager: ContextManager = side === 'ours' ? new lib.ContextVarsContextManager() : new asyncHooks.AsyncLocalStorageContextManager();
-const valuesProcessor: SpanProcessor = side === 'ours'
-  ? new lib.ContextVarSpanProcessor({ vars: Object.values(VARS) as lib.ContextVar<unknown>[] })
-  : new KeysSpanProcessor();
+const manager: ContextManager =
+  side === 'ours' ? new lib.ContextVarsContextManager() : new asyncHooks.AsyncLocalStorageContextManager();
+const valuesProcessor: SpanProcessor =
+  side === 'ours' ? new lib.ContextVarSpanProcessor({ vars: Object.values(VARS) }) : new KeysSpanProcessor();
 /** The registered provider. */
 export const provider = new NodeTracerProvider({ spanProcessors: [valuesProcessor, new BatchSpanProcessor(exporter)] });
 provider.register({ contextManager: manager });

@@ -40,7 +40,7 @@ export function timeOnce(body: Body, n: number, clock: Clock = wallClock): numbe
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Iterations of `body` that take about `targetMs`, found by doubling (this also warms it up). */

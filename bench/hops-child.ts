@@ -9,7 +9,8 @@ import type { Side } from './child';
 
 const { ROOT_CONTEXT, context, createContextKey } = api;
 const side = process.argv[2] as Side;
-const manager = side === 'ours' ? new lib.ContextVarsContextManager() : new asyncHooks.AsyncLocalStorageContextManager();
+const manager =
+  side === 'ours' ? new lib.ContextVarsContextManager() : new asyncHooks.AsyncLocalStorageContextManager();
 context.setGlobalContextManager(manager);
 const V = new lib.ContextVar<number>('v');
 const KEY = createContextKey('otel-contextvars.bench.hop');

@@ -17,15 +17,23 @@ export async function hopRows(): Promise<Row[]> {
     for (const kind of ['plain', 'set'] as const) {
       const msg = { kind, n: HOPS };
       // Three warm-up rounds: both reach their optimized tier before timing.
-      results[kind].push(await alternate(() => ours.ask<number>(msg), () => stock.ask<number>(msg), ROUNDS, 3));
+      results[kind].push(
+        await alternate(
+          () => ours.ask<number>(msg),
+          () => stock.ask<number>(msg),
+          ROUNDS,
+          3,
+        ),
+      );
     }
   });
   return (['plain', 'set'] as const).map((kind) => {
     const c = pool(results[kind]);
     return {
-      figure: kind === 'plain'
-        ? '100k await hops inside with(), per hop'
-        : '100k await hops after v.set(x) / after with(active().setValue(k,x)), per hop',
+      figure:
+        kind === 'plain'
+          ? '100k await hops inside with(), per hop'
+          : '100k await hops after v.set(x) / after with(active().setValue(k,x)), per hop',
       ours: ns(c.a),
       base: ns(c.b),
       ratio: c.ratio,

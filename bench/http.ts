@@ -36,7 +36,8 @@ const PLAIN: ServerFigure = {
 
 /** The express + OpenTelemetry app (express-server.ts). */
 const EXPRESS: ServerFigure = {
-  figure: `express 5 + OTel http instrumentation + batch span processor, ${CONNECTIONS} connections, 3 sets in middleware, ` +
+  figure:
+    `express 5 + OTel http instrumentation + batch span processor, ${CONNECTIONS} connections, 3 sets in middleware, ` +
     'await + child span in handler: requests per server CPU-second',
   script: 'express-server.ts',
   seconds: 3,
@@ -55,7 +56,8 @@ async function checked(figure: ServerFigure, side: Side, child: Child, ready: un
   const { port } = ready as { port: number };
   const url = `http://127.0.0.1:${port}/work`;
   const body = await (await fetch(url)).text();
-  if (body !== figure.expect) throw new Error(`${figure.script} ${side}: answered ${JSON.stringify(body)}, expected ${figure.expect}`);
+  if (body !== figure.expect)
+    throw new Error(`${figure.script} ${side}: answered ${JSON.stringify(body)}, expected ${figure.expect}`);
   return { child, url };
 }
 
@@ -83,13 +85,22 @@ async function serverRow(figure: ServerFigure): Promise<{ row: Row; notes: Serve
     const ours = await checked(figure, 'ours', a, readyA);
     const stock = await checked(figure, 'stock', b, readyB);
     // One untimed round each first (JIT warm-up, connection set-up).
-    all.push(await alternate(() => round(ours, figure.seconds), () => round(stock, figure.seconds), figure.rounds));
+    all.push(
+      await alternate(
+        () => round(ours, figure.seconds),
+        () => round(stock, figure.seconds),
+        figure.rounds,
+      ),
+    );
     notes.ours.push(await a.ask('stats'));
     notes.stock.push(await b.ask('stats'));
   });
   const c = pool(all);
   const rps = (x: number): string => `${Math.round(x)} req/cpu-s`;
-  return { row: { figure: figure.figure, ours: rps(c.a), base: rps(c.b), ratio: c.ratio, goal: { op: '>=', value: 1.0 } }, notes };
+  return {
+    row: { figure: figure.figure, ours: rps(c.a), base: rps(c.b), ratio: c.ratio, goal: { op: '>=', value: 1.0 } },
+    notes,
+  };
 }
 
 /** The node:http row. */

@@ -46,12 +46,12 @@ export function memoryRows(): Row[] {
   for (const k of [1, 10, 100]) {
     const ours = bytesPerContext((i) => {
       let c: OtelContext = ROOT_CONTEXT;
-      for (let j = 0; j < k; j++) c = vars[j]!.setIn(c, i + j);
+      for (let j = 0; j < k; j++) c = vars[j].setIn(c, i + j);
       return c;
     }, LIVE_VARS / k);
     const stock = bytesPerContext((i) => {
       let c: OtelContext = ROOT_CONTEXT;
-      for (let j = 0; j < k; j++) c = c.setValue(keys[j]!, i + j);
+      for (let j = 0; j < k; j++) c = c.setValue(keys[j], i + j);
       return c;
     }, LIVE_VARS / k);
     rows.push({
@@ -67,11 +67,11 @@ export function memoryRows(): Row[] {
   let oursParent: OtelContext = ROOT_CONTEXT;
   let stockParent: OtelContext = ROOT_CONTEXT;
   for (let j = 0; j < 99; j++) {
-    oursParent = vars[j]!.setIn(oursParent, j);
-    stockParent = stockParent.setValue(keys[j]!, j);
+    oursParent = vars[j].setIn(oursParent, j);
+    stockParent = stockParent.setValue(keys[j], j);
   }
-  const ours = bytesPerContext((i) => vars[99]!.setIn(oursParent, i), 20_000);
-  const stock = bytesPerContext((i) => stockParent.setValue(keys[99]!, i), 5_000);
+  const ours = bytesPerContext((i) => vars[99].setIn(oursParent, i), 20_000);
+  const stock = bytesPerContext((i) => stockParent.setValue(keys[99], i), 5_000);
   rows.push({
     figure: 'memory: bytes per live child context setting 1 var on a 99-var parent',
     ours: bytes(ours),

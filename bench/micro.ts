@@ -34,9 +34,17 @@ type Where = OpRequest['where'];
 async function compareOp(a: Child, reqA: OpRequest, b: Child, reqB: OpRequest): Promise<Rounds> {
   let n = Infinity;
   for (let i = 0; i < 2; i++) {
-    n = Math.min(await a.ask<number>({ ...reqA, calibrate: BATCH_MS }), await b.ask<number>({ ...reqB, calibrate: BATCH_MS }));
+    n = Math.min(
+      await a.ask<number>({ ...reqA, calibrate: BATCH_MS }),
+      await b.ask<number>({ ...reqB, calibrate: BATCH_MS }),
+    );
   }
-  return alternate(() => a.ask<number>({ ...reqA, n }), () => b.ask<number>({ ...reqB, n }), ROUNDS, WARMUP);
+  return alternate(
+    () => a.ask<number>({ ...reqA, n }),
+    () => b.ask<number>({ ...reqB, n }),
+    ROUNDS,
+    WARMUP,
+  );
 }
 
 function row(figure: string, c: Comparison, goal: Goal | null): Row {
@@ -44,7 +52,11 @@ function row(figure: string, c: Comparison, goal: Goal | null): Row {
 }
 
 const OPS: readonly { op: OpName; figure: string; goal: Goal | null }[] = [
-  { op: 'with', figure: 'manager.with(ctx, noop), ctx = active().setValue(k2,v) made once', goal: { op: '<=', value: 1.0 } },
+  {
+    op: 'with',
+    figure: 'manager.with(ctx, noop), ctx = active().setValue(k2,v) made once',
+    goal: { op: '<=', value: 1.0 },
+  },
   { op: 'api-with', figure: 'context.with(ctx, noop) through the API, ctx made once', goal: { op: '<=', value: 1.0 } },
   // What instrumentation does before each scope (trace.setSpan(context.active(), span)): information.
   { op: 'with-fresh', figure: 'manager.with(active().setValue(k2,i), noop), a new context each call', goal: null },
@@ -100,7 +112,14 @@ export async function microRows(log: (s: string) => void): Promise<MicroResult> 
   // two context shapes, not what an app with 1,000 vars pays.
   log('set+reset at 1,000 vars / at 1 var, ours');
   await onPairs('ops-child.ts', PAIRS, 'ours', 'ours', async (many, one) => {
-    add('flat', await compareOp(many, { op: 'set-reset', where: 'callback', vars: 1000 }, one, { op: 'set-reset', where: 'callback', vars: 1 }));
+    add(
+      'flat',
+      await compareOp(many, { op: 'set-reset', where: 'callback', vars: 1000 }, one, {
+        op: 'set-reset',
+        where: 'callback',
+        vars: 1,
+      }),
+    );
   });
   const topLevel = OPS.map((o) => row(`${o.figure}, module top level`, pooled(`top ${o.op}`), null));
   const goals = OPS.map((o) => row(o.figure, pooled(`callback ${o.op}`), o.goal));
@@ -109,7 +128,9 @@ export async function microRows(log: (s: string) => void): Promise<MicroResult> 
   for (const vars of VAR_COUNTS) {
     const c = pooled(`vars ${vars}`);
     points.push({ vars, ours: c.a, stock: c.b, ratio: c.ratio });
-    scaling.push(row(`set+reset, ${vars.toLocaleString('en-US')} var${vars > 1 ? 's' : ''} bound, ours / stock idiom`, c, null));
+    scaling.push(
+      row(`set+reset, ${vars.toLocaleString('en-US')} var${vars > 1 ? 's' : ''} bound, ours / stock idiom`, c, null),
+    );
   }
   scaling.push(row('set+reset, 1,000 vars bound / 1 var bound (ours)', pooled('flat'), { op: '<=', value: 1.5 }));
   log('complexity (in process)');
@@ -137,7 +158,7 @@ function complexityRows(): Row[] {
   };
   const copyLoop = (n: number): number => {
     let s = 0;
-    for (let i = 0; i < n; i++) s += copyContext() === undefined ? 0 : 1;
+    for (let i = 0; i < n; i++) s += copyContext().size;
     return s;
   };
   const iterateLoop = (n: number): number => {
@@ -145,17 +166,25 @@ function complexityRows(): Row[] {
     for (let i = 0; i < n; i++) for (const [, value] of copyContext()) s += value as number;
     return s;
   };
-  const withLoop = (ctx: OtelContext) => (n: number): number => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += manager.with(ctx, one);
-    return s;
-  };
+  const withLoop =
+    (ctx: OtelContext) =>
+    (n: number): number => {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += manager.with(ctx, one);
+      return s;
+    };
   const rows: Row[] = [
     row('get: 1,000 vars bound / 1 bound', compare(inCtx(ctx1000, getLoop), inCtx(ctx1, getLoop)), null),
     row('copyContext(): 1,000 vars bound / 1 bound', compare(inCtx(ctx1000, copyLoop), inCtx(ctx1, copyLoop)), null),
     row('with(ctx, fn): ctx with 1,000 vars / 1 var', compare(withLoop(ctx1000), withLoop(ctx1)), null),
   ];
   const perEntry = compare(inCtx(ctx1000, iterateLoop), inCtx(ctx10, iterateLoop));
-  rows.push(row('Context iteration per entry: 1,000 vars / 10 vars', { a: perEntry.a / 1000, b: perEntry.b / 10, ratio: perEntry.ratio / 100 }, null));
+  rows.push(
+    row(
+      'Context iteration per entry: 1,000 vars / 10 vars',
+      { a: perEntry.a / 1000, b: perEntry.b / 10, ratio: perEntry.ratio / 100 },
+      null,
+    ),
+  );
   return rows;
 }

@@ -12,13 +12,12 @@ import type { Context as OtelContext } from '@opentelemetry/api';
 import * as asyncHooks from '@opentelemetry/context-async-hooks';
 import * as lib from 'otel-contextvars';
 import { readSyncRequest, reply } from './child';
-import type { Side } from './child';
 import { calibrate, cpuClock, timeOnce } from './harness';
 
 // The built package (dist/cjs, through the package's self-reference), not src: that is what
 // users run. Imports are copied into constants once so the loops do not pay for tsx's getters.
 const { ROOT_CONTEXT, context, createContextKey } = api;
-const side = process.argv[2] as Side;
+const side = process.argv[2];
 
 /** One operation, n times in a loop; returns something derived from the work. */
 type Loop = (n: number) => number;
@@ -74,7 +73,8 @@ function oursSide(): SideOps {
   const manager = new lib.ContextVarsContextManager();
   const V = new lib.ContextVar<number>('v');
   const others = Array.from({ length: MAX_VARS - 1 }, (_, i) => new lib.ContextVar<number>(`other${i}`));
-  const bound = (vars: number): OtelContext => others.slice(0, vars - 1).reduce<OtelContext>((c, o, i) => o.setIn(c, i), ROOT_CONTEXT);
+  const bound = (vars: number): OtelContext =>
+    others.slice(0, vars - 1).reduce<OtelContext>((c, o, i) => o.setIn(c, i), ROOT_CONTEXT);
   const scopes = new Map<number, OtelContext>();
   return {
     manager,
@@ -113,7 +113,10 @@ function stockSide(): SideOps {
     scope(vars, fn) {
       let ctx = scopes.get(vars);
       if (ctx === undefined) {
-        ctx = others.slice(0, vars - 1).reduce<OtelContext>((c, k, i) => c.setValue(k, i), ROOT_CONTEXT).setValue(K, 1);
+        ctx = others
+          .slice(0, vars - 1)
+          .reduce<OtelContext>((c, k, i) => c.setValue(k, i), ROOT_CONTEXT)
+          .setValue(K, 1);
         scopes.set(vars, ctx);
       }
       return context.with(ctx, fn);
@@ -136,13 +139,16 @@ function stockSide(): SideOps {
 }
 
 const ops = side === 'ours' ? oursSide() : side === 'stock' ? stockSide() : undefined;
-if (ops === undefined) throw new Error(`ops-child: side must be ours or stock, got ${String(side)}`);
+if (ops === undefined) throw new Error(`ops-child: side must be ours or stock, got ${side}`);
 context.setGlobalContextManager(ops.manager);
 
+const sideOps = ops;
+
 function handle(req: OpRequest): number {
-  const loop = ops!.loops[req.op];
-  if (loop === undefined) throw new Error(`ops-child: unknown op ${String(req.op)}`);
-  return ops!.scope(req.vars, () => {
+  // Requests come from the parent as JSON: the op is checked, not trusted.
+  const loop = (sideOps.loops as Partial<Record<string, Loop>>)[req.op];
+  if (loop === undefined) throw new Error(`ops-child: unknown op ${req.op}`);
+  return sideOps.scope(req.vars, () => {
     if (req.calibrate !== undefined) return calibrate(loop, req.calibrate, cpuClock);
     const n = req.n!;
     return timeOnce(loop, n, cpuClock) / n;

@@ -27,17 +27,19 @@ function version(pkg: string): string {
 function chosenSections(): Set<Section> {
   const args = process.argv.slice(2);
   for (const a of args) {
-    if (!(SECTIONS as readonly string[]).includes(a)) throw new Error(`bench: unknown section ${a} (known: ${SECTIONS.join(' ')})`);
+    if (!(SECTIONS as readonly string[]).includes(a))
+      throw new Error(`bench: unknown section ${a} (known: ${SECTIONS.join(' ')})`);
   }
   return new Set((args.length === 0 ? SECTIONS : args) as Section[]);
 }
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const loadNow = (): string => os.loadavg()[0]!.toFixed(1);
+  const loadNow = (): string => os.loadavg()[0].toFixed(1);
   const load0 = loadNow();
   const sections = chosenSections();
-  const log = (s: string): void => void process.stderr.write(`bench: ${s} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  const log = (s: string): void =>
+    void process.stderr.write(`bench: ${s} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
   const goals: Row[] = [];
   const out: string[] = [];
   const table = (title: string, rows: Row[]): void => {
@@ -61,10 +63,12 @@ async function main(): Promise<void> {
     goals.push(...express.rows);
     const total = (notes: unknown[]): string => {
       const stats = notes as { spans: number; spansWithValues: number }[];
-      const sum = (k: 'spans' | 'spansWithValues'): string => stats.reduce((s, x) => s + x[k], 0).toLocaleString('en-US');
+      const sum = (k: 'spans' | 'spansWithValues'): string =>
+        stats.reduce((s, x) => s + x[k], 0).toLocaleString('en-US');
       return `${sum('spans')} spans exported, ${sum('spansWithValues')} of them with the three values`;
     };
-    expressNote = `Express app (all rounds, warm-up included; a server span and a child span per request): ` +
+    expressNote =
+      `Express app (all rounds, warm-up included; a server span and a child span per request): ` +
       `ours ${total(express.notes.ours)}; stock ${total(express.notes.stock)}.`;
   }
 
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
   out.unshift(
     `### Node ${process.version} (V8 ${process.versions.v8}), ${new Date().toISOString().slice(0, 10)}`,
     '',
-    `Machine: ${os.availableParallelism?.() ?? cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ` +
+    `Machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ` +
       `${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, shared with other engineers' test runs. ` +
       `@opentelemetry/api ${version('@opentelemetry/api')}, stock manager: ` +
       `@opentelemetry/context-async-hooks ${version('@opentelemetry/context-async-hooks')}. ` +
@@ -86,8 +90,14 @@ async function main(): Promise<void> {
   );
   table('Goals:', goals);
   if (micro !== undefined) {
-    table('The same operations at the child\'s module top level (still inside the one-var scope; information):', micro.topLevel);
-    table('set+reset against the number of bound vars (in a callback; the chart):', micro.scaling.filter((r) => r.goal === null));
+    table(
+      "The same operations at the child's module top level (still inside the one-var scope; information):",
+      micro.topLevel,
+    );
+    table(
+      'set+reset against the number of bound vars (in a callback; the chart):',
+      micro.scaling.filter((r) => r.goal === null),
+    );
     table('Complexity (ours in two states, one process; ratio = first / second):', micro.complexity);
     out.push('', `Chart updated: ${updateChart(micro.points)}.`);
   }

@@ -62,7 +62,7 @@ class ContextData implements OtelContext {
     const pending: KeyLink[] = [];
     for (let link = this.keys; link !== null; link = link.next) pending.push(link);
     let folded = this.base ?? ROOT_CONTEXT;
-    for (let i = pending.length - 1; i >= 0; i--) folded = applyLink(folded, pending[i]!.key, pending[i]!.value);
+    for (let i = pending.length - 1; i >= 0; i--) folded = applyLink(folded, pending[i].key, pending[i].value);
     return new ContextData(applyLink(folded, key, value), null, this.vars, this.size);
   }
 }

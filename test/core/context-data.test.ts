@@ -11,11 +11,11 @@ const keys = Array.from({ length: 6 }, (_, i) => createContextKey(`data-test-${i
 test('2,000 seeded setValue/deleteValue steps (with var writes between) read as a plain BaseContext', () => {
   let seed = 7;
   const random = (): number => (seed = (Math.imul(seed, 48271) >>> 0) % 2147483647) / 2147483647;
-  const foreign = ROOT_CONTEXT.setValue(keys[0]!, 'from the base');
+  const foreign = ROOT_CONTEXT.setValue(keys[0], 'from the base');
   let ours: OtelContext = v.setIn(foreign, 0);
   let plain: OtelContext = foreign;
   for (let step = 0; step < 2_000; step++) {
-    const key = keys[Math.floor(random() * keys.length)]!;
+    const key = keys[Math.floor(random() * keys.length)];
     const r = random();
     if (r < 0.5) {
       const value = r < 0.05 ? undefined : { step };
@@ -34,11 +34,11 @@ test('2,000 seeded setValue/deleteValue steps (with var writes between) read as 
 });
 
 test('earlier contexts are unchanged by later writes on top of them', () => {
-  const a = v.setIn(ROOT_CONTEXT, 1).setValue(keys[1]!, 'a');
+  const a = v.setIn(ROOT_CONTEXT, 1).setValue(keys[1], 'a');
   const snapshots = [a];
   let c: OtelContext = a;
-  for (let i = 0; i < 20; i++) snapshots.push((c = c.setValue(keys[1]!, i).deleteValue(keys[2]!)));
-  expect(a.getValue(keys[1]!)).toBe('a');
-  expect(snapshots.map((s) => s.getValue(keys[1]!))).toEqual(['a', ...Array.from({ length: 20 }, (_, i) => i)]);
+  for (let i = 0; i < 20; i++) snapshots.push((c = c.setValue(keys[1], i).deleteValue(keys[2])));
+  expect(a.getValue(keys[1])).toBe('a');
+  expect(snapshots.map((s) => s.getValue(keys[1]))).toEqual(['a', ...Array.from({ length: 20 }, (_, i) => i)]);
   expect(snapshots.every((s) => v.getIn(s) === 1)).toBe(true);
 });
