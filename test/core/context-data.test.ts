@@ -4,13 +4,13 @@
 import { ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { ContextVar } from '../../src/index';
+import { seededRandom } from '../support/prng';
 
 const v = new ContextVar<number>('data-test');
 const keys = Array.from({ length: 6 }, (_, i) => createContextKey(`data-test-${i}`));
 
 test('2,000 seeded setValue/deleteValue steps (with var writes between) read as a plain BaseContext', () => {
-  let seed = 7;
-  const random = (): number => (seed = (Math.imul(seed, 48271) >>> 0) % 2147483647) / 2147483647;
+  const random = seededRandom(7);
   const foreign = ROOT_CONTEXT.setValue(keys[0], 'from the base');
   let ours: OtelContext = v.setIn(foreign, 0);
   let plain: OtelContext = foreign;

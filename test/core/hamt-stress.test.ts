@@ -3,20 +3,9 @@
 // test_hamt_stress: after every step the trie and the model agree on every key, on size and on
 // iteration order, the structure stays minimal, and every snapshot taken earlier is unchanged.
 import { ABSENT, HamtNode, Leaf, assoc, assocReplaced, dissoc, leaves, lookup } from '../../src/internal/hamt';
+import { seededRandom } from '../support/prng';
 
 const SEED = Number(process.env.HAMT_SEED ?? 0x5eed);
-
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with HAMT_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The order the trie promises: by 5-bit digits from the lowest, whatever the insertion history. */
 function trieOrder(a: number, b: number): number {
@@ -50,7 +39,7 @@ function agree(root: HamtNode | null, model: Map<number, unknown>, probes: numbe
 }
 
 test(`5,000 seeded random steps (seed ${SEED}) against a Map: lookups, size, order, minimal structure, snapshots`, () => {
-  const random = prng(SEED);
+  const random = seededRandom(SEED);
   // Ids that collide on their low digits (deep tries) next to ids spread over 2^20.
   const pool = Array.from({ length: 400 }, (_, i) =>
     i < 200 ? 1 + ((i % 7) | ((i >> 3) << 10)) + (i % 3) * 32 : 1 + Math.floor(random() * 2 ** 20),
@@ -89,7 +78,7 @@ test(`5,000 seeded random steps (seed ${SEED}) against a Map: lookups, size, ord
 });
 
 test('deleting every binding in random order leaves null, and each delete of a missing id returns the same root', () => {
-  const random = prng(SEED + 1);
+  const random = seededRandom(SEED + 1);
   const ids = Array.from({ length: 2_000 }, (_, i) => i + 1);
   let root: HamtNode | null = null;
   for (const id of ids) root = assoc(root, new Leaf(id, ids, id));

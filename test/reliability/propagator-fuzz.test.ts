@@ -10,6 +10,7 @@ import { ROOT_CONTEXT, createContextKey, defaultTextMapGetter, diag } from '@ope
 import type { Context as OtelContext, TextMapGetter } from '@opentelemetry/api';
 import { ContextVar, ContextVarPropagator } from '../../src/index';
 import { recordingDiag } from '../support/diag';
+import { seededRandom } from '../support/prng';
 
 const tenant = new ContextVar<string>('tenant');
 const requestId = new ContextVar<string>('request.id');
@@ -22,17 +23,7 @@ const otherKey = createContextKey('reliability other key');
 const START: OtelContext = requestId.setIn(ROOT_CONTEXT.setValue(otherKey, 'kept'), 'from before');
 
 const SEED = 0x5eed4;
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = mulberry32(SEED);
+const random = seededRandom(SEED);
 const int = (n: number) => Math.floor(random() * n);
 const pick = <T>(items: readonly T[]): T => items[int(items.length)];
 
