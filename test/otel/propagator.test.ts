@@ -1,7 +1,6 @@
 // SPEC section 4: ContextVarPropagator carries the listed vars across processes in its own header,
 // composes with the W3C trace-context and baggage propagators, and ignores malformed or oversized
 // input without throwing. Real propagators, a real worker thread and a real child process.
-import { fork } from 'node:child_process';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
@@ -18,6 +17,7 @@ import { Context, ContextVar, ContextVarPropagator } from '../../src/index';
 import { cart, propagator as sharedPropagator, requestId, tenant as sharedTenant } from '../fixtures/otel/vars';
 import { recordingDiag } from '../support/diag';
 import { withGlobalManager } from '../support/global-manager';
+import { forkService } from '../support/service';
 
 const tenant = new ContextVar<string>('tenant');
 const user = new ContextVar<string>('user');
@@ -426,18 +426,11 @@ describe('across threads and processes, through the same propagator', () => {
   });
 
   test('a forked child process reads the vars inside context.with(extracted)', async () => {
-    const child = fork(RECEIVER, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const { child, next, exited } = forkService(RECEIVER);
     try {
-      const reply = await new Promise<unknown>((resolve, reject) => {
-        child.once('message', resolve);
-        child.once('exit', (code) => reject(new Error(`child exited with ${code}: ${stderr}`)));
-        child.send(carrierFor('c-1', 'tenant, with = and %', 7));
-      });
+      const replied = next();
+      child.send(carrierFor('c-1', 'tenant, with = and %', 7));
+      const reply = await replied;
       expect(reply).toEqual(expected('c-1', 'tenant, with = and %', 7));
     } finally {
       child.disconnect();

@@ -1,11 +1,10 @@
 // Real components end to end: two Node processes on 127.0.0.1, each with a tracer
 // provider, @opentelemetry/instrumentation-http, our context manager and a CompositePropagator of
 // W3C trace context + W3C baggage + ContextVarPropagator (test/fixtures/otel/telemetry.ts).
-import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
 import type { SpanRecord } from '../fixtures/otel/telemetry';
+import { forkService } from '../support/service';
 
 const SERVICE = path.resolve(__dirname, '../fixtures/otel/service.ts');
 
@@ -22,40 +21,16 @@ interface Answer {
   traceId: string;
 }
 
-function start(args: string[]): {
-  child: ChildProcess;
-  next: () => Promise<Record<string, unknown>>;
-  exited: Promise<number | null>;
-} {
-  const child = fork(SERVICE, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  const next = () =>
-    new Promise<Record<string, unknown>>((resolve, reject) => {
-      const onExit = (code: number | null) =>
-        reject(new Error(`service ${args.join(' ')} exited with ${code}: ${stderr}`));
-      child.once('exit', onExit);
-      child.once('message', (m) => {
-        child.off('exit', onExit);
-        resolve(m as Record<string, unknown>);
-      });
-    });
-  return { child, next, exited };
-}
-
 let answers: Answer[];
 let clientSpans: SpanRecord[];
 let serverSpans: SpanRecord[];
 let exitCodes: (number | null)[];
 
 beforeAll(async () => {
-  const server = start(['server']);
+  const server = forkService(SERVICE, ['server']);
   try {
     const { port } = (await server.next()) as { port: number };
-    const client = start(['client', String(port)]);
+    const client = forkService(SERVICE, ['client', String(port)]);
     ({ answers, spans: clientSpans } = (await client.next()) as { answers: Answer[]; spans: SpanRecord[] });
     const finished = server.next();
     server.child.send('finish');

@@ -5,7 +5,7 @@ import path from 'node:path';
 export const ROOT = path.resolve(__dirname, '../..');
 
 // The AsyncLocalStorage engine flag this run was started with, so a child runs the same engine.
-const ENGINE_FLAGS = process.execArgv.filter((a) => a.endsWith('async-context-frame'));
+export const ENGINE_FLAGS = process.execArgv.filter((a) => a.endsWith('async-context-frame'));
 
 /**
  * Runs a script in a fresh Node process of the same version and AsyncLocalStorage engine as the
