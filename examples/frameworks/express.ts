@@ -3,11 +3,10 @@
 // @opentelemetry/instrumentation-http and -express, with ContextVarSpanProcessor and pino + logFields.
 // Run: npm run build && npx tsx examples/frameworks/express.ts   (exits 1 if any check fails)
 import { logger } from './support/telemetry'; // first: instrumentations patch express as it loads
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { copyContext } from 'otel-contextvars';
-import { driveAndCheck } from './support/check';
+import { driveAndCheck, httpExampleServer } from './support/check';
 import { loadOrder, pause, seen } from './support/orders';
 import { requestId, user } from './support/vars';
 
@@ -33,18 +32,8 @@ app.get('/orders/:id', async (req, res) => {
 });
 
 const server = app.listen(0, '127.0.0.1', () => {
-  void driveAndCheck(
-    {
-      port: (server.address() as AddressInfo).port,
-      close: () =>
-        new Promise((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    },
-    {
-      name: 'express 5 + @opentelemetry/instrumentation-express',
-      frameworkSpan: (span) => span.attributes['express.type'] === 'request_handler',
-    },
-  );
+  void driveAndCheck(httpExampleServer(server), {
+    name: 'express 5 + @opentelemetry/instrumentation-express',
+    frameworkSpan: (span) => span.attributes['express.type'] === 'request_handler',
+  });
 });

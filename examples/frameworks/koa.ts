@@ -3,11 +3,10 @@
 // -koa, with ContextVarSpanProcessor and pino + logFields.
 // Run: npm run build && npx tsx examples/frameworks/koa.ts   (exits 1 if any check fails)
 import { logger } from './support/telemetry'; // first: instrumentations patch koa as it loads
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import Koa from 'koa';
 import { copyContext } from 'otel-contextvars';
-import { driveAndCheck } from './support/check';
+import { driveAndCheck, httpExampleServer } from './support/check';
 import { loadOrder, pause, seen } from './support/orders';
 import { requestId, user } from './support/vars';
 
@@ -36,18 +35,8 @@ app.use(async function ordersHandler(ctx) {
 });
 
 const server = app.listen(0, '127.0.0.1', () => {
-  void driveAndCheck(
-    {
-      port: (server.address() as AddressInfo).port,
-      close: () =>
-        new Promise((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    },
-    {
-      name: 'koa 3 + @opentelemetry/instrumentation-koa',
-      frameworkSpan: (span) => span.attributes['koa.type'] === 'middleware' && span.name.includes('ordersHandler'),
-    },
-  );
+  void driveAndCheck(httpExampleServer(server), {
+    name: 'koa 3 + @opentelemetry/instrumentation-koa',
+    frameworkSpan: (span) => span.attributes['koa.type'] === 'middleware' && span.name.includes('ordersHandler'),
+  });
 });

@@ -1,6 +1,8 @@
 // The self-check every framework example ends with: drive the server, then compare what each
 // request saw, every span and every log line with the values that request sent. Any value from
 // another request, or a missing own value, fails the example (exit code 1).
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +14,18 @@ import { logLines, spans } from './telemetry';
 export interface ExampleServer {
   port: number;
   close(): Promise<void>;
+}
+
+/** A listening node:http server as an ExampleServer: close() also ends the keep-alive sockets. */
+export function httpExampleServer(server: Server): ExampleServer {
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 export interface CheckOptions {
