@@ -3,7 +3,9 @@ import { LookupError, RuntimeError, ValueError } from './errors';
 import { readVarIn, removeVarIn, writeVarIn, NO_VALUE } from './internal/data';
 import { registerReaders, tokenStateOf } from './internal/brand';
 import { Cell, engine, moveTo } from './internal/engine/index';
+import { isOtelContext } from './internal/otel-context';
 import { notifySet } from './internal/set-observer';
+import { warn } from './internal/warn';
 import { shared } from './internal/shared';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
 import { Token, mintToken } from './token';
@@ -39,19 +41,10 @@ function countName(name: string): void {
   if (n < SAME_NAME_WARNING_AT) return;
   registry.namesWarned = true;
   counts.clear();
-  process.emitWarning(
+  warn(
     `${SAME_NAME_WARNING_AT} ContextVars named '${name}' have been created. ContextVars belong at ` +
       'module level, created once; make one and set() it per call instead of creating one per call.',
-    { type: 'ContextVarWarning', code: 'OTEL_CONTEXTVARS_PER_CALL' },
-  );
-}
-
-function isOtelContext(ctx: unknown): ctx is OtelContext {
-  return (
-    typeof ctx === 'object' &&
-    ctx !== null &&
-    typeof (ctx as OtelContext).getValue === 'function' &&
-    typeof (ctx as OtelContext).setValue === 'function'
+    'OTEL_CONTEXTVARS_PER_CALL',
   );
 }
 

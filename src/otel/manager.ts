@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext, ContextManager } from '@opentelemetry/api';
 import { engine, moveTo } from '../internal/engine/index';
+import { isOtelContext } from '../internal/otel-context';
 import { reprValue } from '../internal/repr';
 import { MANAGER_BRAND } from './split-check';
 import { bindEmitter } from './bind-emitter';
@@ -18,10 +19,8 @@ function checkContext(context: unknown): OtelContext {
   // Like the stock manager, a missing context means ROOT_CONTEXT; anything else that is not a
   // Context is refused, so active() never returns something spans and vars cannot be read from.
   if (context === undefined || context === null) return ROOT_CONTEXT;
-  if (typeof (context as OtelContext).getValue !== 'function') {
-    throw new TypeError(`an OpenTelemetry Context was expected, got ${reprValue(context)}`);
-  }
-  return context as OtelContext;
+  if (!isOtelContext(context)) throw new TypeError(`an OpenTelemetry Context was expected, got ${reprValue(context)}`);
+  return context;
 }
 
 /**

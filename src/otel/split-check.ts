@@ -1,6 +1,7 @@
 import { diag } from '@opentelemetry/api';
 import { observeSets } from '../internal/set-observer';
 import { shared } from '../internal/shared';
+import { warn } from '../internal/warn';
 
 /** Set on every ContextVarsContextManager, whichever copy of the package made it. */
 export const MANAGER_BRAND: unique symbol = Symbol.for('otel-contextvars.manager') as never;
@@ -96,7 +97,7 @@ function reportSplit(manager: object, withTelemetry: boolean): void {
   if (withTelemetry && !visible.warned) {
     visible.warned = true;
     // Visible even where no diag logger is set (the default): a split loses data silently.
-    process.emitWarning(message, { code: SPLIT_WARNING_CODE });
+    warn(message, SPLIT_WARNING_CODE);
   }
 }
 
