@@ -4,8 +4,10 @@ import type { Context as OtelContext, ContextManager } from '@opentelemetry/api'
 import { engine, moveTo } from '../internal/engine/index';
 import { isOtelContext } from '../internal/otel-context';
 import { reprValue } from '../internal/repr';
-import { MANAGER_BRAND } from './split-check';
 import { bindEmitter } from './bind-emitter';
+
+/** Set on every ContextVarsContextManager, whichever copy of the package made it. */
+export const MANAGER_BRAND: unique symbol = Symbol.for('otel-contextvars.manager') as never;
 
 /**
  * Returned by `attach()`: `dispose()` (or `using`) restores the context active before the attach.

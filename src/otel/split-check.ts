@@ -1,10 +1,9 @@
 import { diag } from '@opentelemetry/api';
 import { observeSets } from '../internal/set-observer';
+import { MANAGER_BRAND } from './manager';
 import { shared } from '../internal/shared';
 import { warn } from '../internal/warn';
 
-/** Set on every ContextVarsContextManager, whichever copy of the package made it. */
-export const MANAGER_BRAND: unique symbol = Symbol.for('otel-contextvars.manager') as never;
 
 // Where @opentelemetry/api 1.x keeps its registered globals (the context manager and the tracer
 // provider among them): one slot for every api copy of major version 1, 1.9 and 1.10 alike.
