@@ -49,9 +49,12 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
   // The open scopes of this synchronous run, innermost last: the resource each wrote, what it held
   // before, and the cell it entered (null for a `with`). A set on the innermost scope's resource
   // needs no undo record: the scope's close restores it.
-  const scopeRes: Resource[] = [];
+  // Slots past `depth` are cleared, never shrunk: changing an array's length costs more than the
+  // rest of a scope.
+  const scopeRes: (Resource | null)[] = [];
   const scopeBefore: (Frame | undefined)[] = [];
   const scopeCell: (Cell | null)[] = [];
+  let depth = 0;
   // Undo records of this synchronous run, one per resource touched in a row: the resource, what
   // it held before, and the frame this run left on it.
   const undoRes: Resource[] = [];
@@ -81,7 +84,7 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
     enable();
     let res = lastRes;
     if (res === null || frameOf(res) !== lastFrame) res = executionAsyncResource() as Resource;
-    if (res !== scopeRes[scopeRes.length - 1]) {
+    if (depth === 0 || res !== scopeRes[depth - 1]) {
       const n = undoRes.length;
       if (n > 0 && undoRes[n - 1] === res) {
         undoFrame[n - 1] = next;
@@ -115,10 +118,11 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
   }
 
   function open(res: Resource, cell: Cell | null): number {
-    const mark = scopeRes.length;
-    scopeRes.push(res);
-    scopeBefore.push(res[key]);
-    scopeCell.push(cell);
+    const mark = depth;
+    scopeRes[mark] = res;
+    scopeBefore[mark] = res[key];
+    scopeCell[mark] = cell;
+    depth = mark + 1;
     return mark;
   }
 
@@ -142,8 +146,8 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
 
   function exit(mark: number): void {
     // Innermost first, so a resource written by two scopes ends with what it held before both.
-    for (let i = scopeRes.length - 1; i >= mark; i--) {
-      const res = scopeRes[i];
+    for (let i = depth - 1; i >= mark; i--) {
+      const res = scopeRes[i] as Resource;
       const cell = scopeCell[i];
       if (cell !== null) {
         // Read afresh: the call's own sets may have left another frame here.
@@ -151,10 +155,12 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
         cell.exit(inner?.cell === cell ? inner.data : cell.data);
       }
       res[key] = scopeBefore[i];
+      // Cleared, so the stack keeps no resource, frame or cell alive after its scope.
+      scopeRes[i] = null;
+      scopeBefore[i] = undefined;
+      scopeCell[i] = null;
     }
-    scopeRes.length = mark;
-    scopeBefore.length = mark;
-    scopeCell.length = mark;
+    depth = mark;
     // The read cache must not keep the scope's frame (and every value in it) alive.
     lastRes = null;
     lastFrame = null;
