@@ -147,8 +147,9 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
   function exit(mark: number): void {
     // Innermost first, so a resource written by two scopes ends with what it held before both.
     for (let i = depth - 1; i >= mark; i--) {
-      const res = scopeRes[i]!;
+      const res = scopeRes[i];
       const cell = scopeCell[i];
+      if (res === null) continue; // never below depth: every open slot holds its resource
       if (cell !== null) {
         // Read afresh: the call's own sets may have left another frame here.
         const inner = res[key];
