@@ -42,7 +42,7 @@ export class ContextVarsContextManager implements ContextManager {
 
   /** The active OpenTelemetry Context, vars included. */
   active(): OtelContext {
-    return engine.current().data;
+    return engine.current().context;
   }
 
   /**
@@ -121,7 +121,7 @@ export class ContextVarsContextManager implements ContextManager {
   attach(context: OtelContext): AttachToken {
     const ctx = checkContext(context);
     const frame = engine.current();
-    const before = frame.data;
+    const before = frame.context;
     moveTo(frame, ctx);
     let disposed = false;
     const dispose = (): void => {

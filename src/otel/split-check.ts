@@ -4,7 +4,6 @@ import { MANAGER_BRAND } from './manager';
 import { shared } from '../internal/shared';
 import { warn } from '../internal/warn';
 
-
 // Where @opentelemetry/api 1.x keeps its registered globals (the context manager and the tracer
 // provider among them): one slot for every api copy of major version 1, 1.9 and 1.10 alike.
 const OTEL_API_GLOBAL = Symbol.for('opentelemetry.js.api.1');

@@ -126,21 +126,21 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
     return mark;
   }
 
-  function enter(cell: Cell, data: OtelContext): number {
+  function enter(cell: Cell, context: OtelContext): number {
     enable();
     const res = executionAsyncResource() as Resource;
     const mark = open(res, cell);
     cell.enter();
-    res[key] = { cell, data, inRun: true, epoch: root.epoch };
+    res[key] = { cell, context, inRun: true, epoch: root.epoch };
     return mark;
   }
 
-  function withData(data: OtelContext): number {
+  function withData(context: OtelContext): number {
     enable();
     const res = executionAsyncResource() as Resource;
     const mark = open(res, null);
     const outer = frameOf(res);
-    res[key] = outer.data === data ? outer : { cell: outer.cell, data, inRun: outer.inRun, epoch: root.epoch };
+    res[key] = outer.context === context ? outer : { cell: outer.cell, context, inRun: outer.inRun, epoch: root.epoch };
     return mark;
   }
 
@@ -153,7 +153,7 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
       if (cell !== null) {
         // Read afresh: the call's own sets may have left another frame here.
         const inner = res[key];
-        cell.exit(inner?.cell === cell ? inner.data : cell.data);
+        cell.exit(inner?.cell === cell ? inner.context : cell.context);
       }
       res[key] = scopeBefore[i];
       // Cleared, so the stack keeps no resource, frame or cell alive after its scope.
@@ -184,7 +184,7 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
     enter,
     with: withData,
     exit,
-    wrap: (cell, data, fn, thisArg, args) => wrapInScope(engine, cell, data, fn, thisArg, args),
+    wrap: (cell, context, fn, thisArg, args) => wrapInScope(engine, cell, context, fn, thisArg, args),
     disable,
     seal,
     dispose,
