@@ -207,6 +207,29 @@ export class ContextVar<T> {
   }
 
   /**
+   * Binds this var to `value` in a scope of its own (a copy of the current context, as `run`
+   * makes) until the result is disposed: `using scope = v.withScope(value)`. The form Node 26's
+   * diagnostics_channel calls on a store bound with `channel.bindStore(v, transform)`, as earlier
+   * lines call `run`. Dispose in the reverse order of opening (`using` does); disposing twice does
+   * nothing more.
+   */
+  withScope(value: T): Disposable {
+    const { context } = writeVarIn(engine.current().context, this.#id, this, value);
+    const mark = engine.enter(new Cell(context), context);
+    // The run-scoped engine opens no scope without wrapping a call: a set, undone on dispose.
+    const token = mark < 0 ? this.set(value) : undefined;
+    let open = true;
+    return {
+      [Symbol.dispose]: () => {
+        if (!open) return;
+        open = false;
+        if (token !== undefined) this.reset(token);
+        else engine.exit(mark);
+      },
+    };
+  }
+
+  /**
    * Reads this var from any OpenTelemetry Context, without entering it. Returns the bound value,
    * else `defaultValue` when given, else the var's default, else undefined.
    */
