@@ -164,7 +164,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     try {
       this.#format.inject(context, carrier, setter);
     } catch (error) {
-      this.#reporter.report('inject', `inject failed and was skipped: ${errorText(error)}`);
+      this.#reporter.report('inject', () => `inject failed and was skipped: ${errorText(error)}`);
     }
   }
 
@@ -178,7 +178,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     try {
       return this.#format.extract(context, carrier, getter);
     } catch (error) {
-      this.#reporter.report('extract', `extract failed and was ignored: ${errorText(error)}`);
+      this.#reporter.report('extract', () => `extract failed and was ignored: ${errorText(error)}`);
       return context;
     }
   }
@@ -198,7 +198,7 @@ export class ContextVarPropagator implements TextMapPropagator {
       } catch (error) {
         this.#reporter.report(
           `encode:${v.name}`,
-          `skipped ${reprValue(v.name)}: its codec's encode threw ${errorText(error)}`,
+          () => `skipped ${reprValue(v.name)}: its codec's encode threw ${errorText(error)}`,
         );
         return undefined;
       }
@@ -224,7 +224,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     } catch (error) {
       this.#reporter.report(
         `decode:${v.name}`,
-        `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`,
+        () => `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`,
       );
       return UNBOUND;
     }
