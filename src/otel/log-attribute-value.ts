@@ -16,7 +16,8 @@ export const MAX_LOG_VALUE_COUNT = 10_000;
  * copy it once per path, 2^20 times for 21 arrays that share their children). Each object is
  * visited once, and the walk stops past {@link MAX_LOG_VALUE_DEPTH} levels or
  * {@link MAX_LOG_VALUE_COUNT} values, so one check costs at most that much and never overflows the
- * stack (the SDKs recurse). Getters run, as they do in the SDKs; a throwing one propagates.
+ * stack (the SDKs recurse). A value refused for its size is remembered (weakly) as refused, so it
+ * costs a lookup from then on. Getters run, as they do in the SDKs; a throwing one propagates.
  */
 export function isLogAttributeValue(value: unknown): boolean {
   if (value === undefined) return false;
@@ -40,10 +41,15 @@ export function isLogAttributeValue(value: unknown): boolean {
         return false;
     }
     if (item === null || item instanceof Uint8Array) continue;
-    if (seen.has(item) || depth >= MAX_LOG_VALUE_DEPTH) return false;
+    if (seen.has(item) || depth >= MAX_LOG_VALUE_DEPTH || TOO_BIG.has(item)) return false;
     seen.add(item);
     const children = childrenOf(item);
-    if (children === undefined || count + stack.length + children.length > MAX_LOG_VALUE_COUNT) return false;
+    if (children === undefined) return false;
+    if (children.length > MAX_LOG_VALUE_COUNT) {
+      TOO_BIG.add(item);
+      return false;
+    }
+    if (count + stack.length + children.length > MAX_LOG_VALUE_COUNT) return false;
     for (const child of children) {
       stack.push(child);
       depths.push(depth + 1);
@@ -52,11 +58,25 @@ export function isLogAttributeValue(value: unknown): boolean {
   return true;
 }
 
-/** An array's items or a plain object's own enumerable values; undefined for any other object. */
+// Values refused for their size, so that the next record pays a lookup instead of listing
+// 100,000 keys again (Object.keys of such an object takes tens of milliseconds). A WeakSet keeps
+// nothing alive. The one verdict cached is a refusal: if the object shrinks later it stays
+// skipped, but nothing the SDKs refuse can pass through the cache.
+const TOO_BIG = new WeakSet<object>();
+const TOO_MANY: readonly unknown[] = { length: MAX_LOG_VALUE_COUNT + 1 } as never;
+
+/**
+ * An array's items or a plain object's own enumerable values (TOO_MANY past the bound, without
+ * reading them); undefined for any other object.
+ */
 function childrenOf(item: object): readonly unknown[] | undefined {
-  // for...of as the SDKs iterate arrays (holes read as undefined).
-  if (Array.isArray(item)) return item.length > MAX_LOG_VALUE_COUNT ? undefined : [...(item as unknown[])];
+  if (Array.isArray(item)) {
+    // for...of, as the SDKs iterate arrays (holes read as undefined).
+    return item.length > MAX_LOG_VALUE_COUNT ? TOO_MANY : [...(item as unknown[])];
+  }
   const ctor: unknown = (item as { constructor?: unknown }).constructor;
   if (ctor !== Object && ctor !== undefined) return undefined;
-  return Object.values(item);
+  const keys = Object.keys(item);
+  if (keys.length > MAX_LOG_VALUE_COUNT) return TOO_MANY;
+  return keys.map((key) => (item as Record<string, unknown>)[key]);
 }

@@ -1,0 +1,11 @@
+const big = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]));
+const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i]));
+const m = (name: string, f: () => unknown, n = 5) => { const t = performance.now(); for (let i = 0; i < n; i++) f(); console.log(name, ((performance.now() - t) / n).toFixed(4), 'ms'); };
+m('forin-break', () => { let c = 0; for (const k in big) { if (++c > 10000) break; } });
+m('keys', () => Object.keys(big));
+m('values', () => Object.values(big));
+m('entries', () => Object.entries(big));
+m('getOwnPropertyNames', () => Object.getOwnPropertyNames(big));
+m('Reflect.ownKeys', () => Reflect.ownKeys(big));
+m('ten values', () => Object.values(ten), 100000);
+m('ten forin', () => { const a = []; for (const k in ten) if (Object.hasOwn(ten, k)) a.push((ten as any)[k]); }, 100000);
