@@ -134,17 +134,22 @@ function readHeader(value: unknown, io: VarText): string | undefined {
     for (const part of value as unknown[]) {
       if (typeof part !== 'string') return undefined;
       length += part.length + 1;
-      if (length > MAX_TOTAL_LENGTH) return oversized(io);
+      if (length > MAX_TOTAL_LENGTH) break;
+    }
+    if (length > MAX_TOTAL_LENGTH) {
+      reportOversized(io);
+      return undefined;
     }
     text = value.join(',');
   }
   if (text.length === 0) return undefined;
-  return text.length > MAX_TOTAL_LENGTH ? oversized(io) : text;
+  if (text.length <= MAX_TOTAL_LENGTH) return text;
+  reportOversized(io);
+  return undefined;
 }
 
-function oversized(io: VarText): undefined {
+function reportOversized(io: VarText): void {
   io.report('oversized', `ignored an inbound baggage header over ${MAX_TOTAL_LENGTH} characters`);
-  return undefined;
 }
 
 /**

@@ -68,9 +68,9 @@ const sharedChild = { x: 1 };
 const SDK_EDGES: [string, unknown][] = [
   ['an object sharing a child', { a: sharedChild, b: sharedChild }],
   ['an array sharing a child', [sharedChild, sharedChild]],
-  ['a JSON.parse object with a constructor key', JSON.parse('{"constructor":"x","k":1}')],
-  ['a JSON.parse object with a constructor object', JSON.parse('{"constructor":{"name":"x"}}')],
-  ['a nested constructor key', { outer: JSON.parse('{"constructor":"x"}') }],
+  ['a JSON.parse object with a constructor key', JSON.parse('{"constructor":"x","k":1}') as unknown],
+  ['a JSON.parse object with a constructor object', JSON.parse('{"constructor":{"name":"x"}}') as unknown],
+  ['a nested constructor key', { outer: JSON.parse('{"constructor":"x"}') as unknown }],
   [
     'an object without prototype with a constructor key',
     Object.assign(Object.create(null) as object, { constructor: 1 }),
