@@ -195,37 +195,50 @@ class Rendered {
 }
 
 describe('a skipped value is rendered once, then costs about what a string costs', () => {
-  test('span processor: 1,000 spans with a class instance render it once', () => {
+  /** Each processor's per-item call, on a minimal target with both members the SDKs' items have. */
+  const processors: [string, () => (ctx: OtelContext) => void][] = [
+    [
+      'span processor',
+      () => {
+        const p = new ContextVarSpanProcessor({ vars: [payload] });
+        return (ctx) => p.onStart({ attributes: {}, setAttribute: () => undefined }, ctx);
+      },
+    ],
+    [
+      'log record processor',
+      () => {
+        const p = new ContextVarLogRecordProcessor({ vars: [payload] });
+        return (ctx) => p.onEmit({ attributes: {}, setAttribute: () => undefined }, ctx);
+      },
+    ],
+  ];
+
+  test.each(processors)('%s: 1,000 spans or records with a class instance render it once', (_name, make) => {
     recordingDiag();
-    const processor = new ContextVarSpanProcessor({ vars: [payload] });
+    const record = make();
     const value = new Rendered();
     const ctx = payload.setIn(ROOT_CONTEXT, value);
-    const span = { attributes: {}, setAttribute: () => undefined };
-    for (let i = 0; i < 1000; i++) processor.onStart(span, ctx);
+    for (let i = 0; i < 1000; i++) record(ctx);
     expect(value.renders).toBe(1);
   });
 
-  test('log record processor: 1,000 records with a class instance render it once', () => {
-    recordingDiag();
-    const processor = new ContextVarLogRecordProcessor({ vars: [payload] });
-    const value = new Rendered();
-    const ctx = payload.setIn(ROOT_CONTEXT, value);
-    const record = { attributes: {}, setAttribute: () => undefined };
-    for (let i = 0; i < 1000; i++) processor.onEmit(record, ctx);
-    expect(value.renders).toBe(1);
-  });
-
-  test('span processor: a var holding a 100,000-key object costs under 0.1 ms a span after its report', () => {
-    recordingDiag();
-    const processor = new ContextVarSpanProcessor({ vars: [payload] });
-    const big = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]));
-    const ctx = payload.setIn(ROOT_CONTEXT, big);
-    const span = { attributes: {}, setAttribute: () => undefined };
-    processor.onStart(span, ctx);
-    const start = performance.now();
-    for (let i = 0; i < 20; i++) processor.onStart(span, ctx);
-    expect((performance.now() - start) / 20).toBeLessThan(0.1);
-  });
+  test.each(processors)(
+    '%s: a var holding a 100,000-key object costs under 0.1 ms a span or record after its report (median of 51)',
+    (_name, make) => {
+      recordingDiag();
+      const record = make();
+      const big = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]));
+      const ctx = payload.setIn(ROOT_CONTEXT, big);
+      record(ctx);
+      // The median: one garbage collection on a loaded machine must not decide the result.
+      const times = Array.from({ length: 51 }, () => {
+        const start = performance.now();
+        record(ctx);
+        return performance.now() - start;
+      }).sort((x, y) => x - y);
+      expect(times[25]).toBeLessThan(0.1);
+    },
+  );
 });
 
 describe('log record validation visits each object once', () => {
@@ -264,18 +277,6 @@ describe('log record validation visits each object once', () => {
     expect(records()[0].attributes['contextvar.payload']).toEqual(nest(30));
     expect(records()[1].attributes).toEqual({});
     expect(lines.filter((l) => !l.includes('ContextVarLogRecordProcessor'))).toEqual([]);
-  });
-
-  test('a var holding a 100,000-key object costs under 0.1 ms a record after its first refusal', () => {
-    recordingDiag();
-    const processor = new ContextVarLogRecordProcessor({ vars: [payload] });
-    const big = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`k${i}`, i]));
-    const ctx = payload.setIn(ROOT_CONTEXT, big);
-    const record = { attributes: {}, setAttribute: () => undefined };
-    processor.onEmit(record, ctx);
-    const start = performance.now();
-    for (let i = 0; i < 20; i++) processor.onEmit(record, ctx);
-    expect((performance.now() - start) / 20).toBeLessThan(0.1);
   });
 
   test('the memory of refusals keeps nothing alive: refused objects the app drops are collected (node --expose-gc)', async () => {
