@@ -110,19 +110,22 @@ describe.each(STORES)('$name as a diagnostics_channel store', (store) => {
 
   describe('TracingChannel with the store bound to its start channel', () => {
     let tracing: dc.TracingChannel<unknown, Message>;
+    let startName: string;
     let seenAtStart: string[];
     let unbind: () => void;
     // A start subscriber runs inside the store, where a diagnostics-channel instrumentation starts its span.
     const onStart = (): void => void seenAtStart.push(store.read());
     beforeEach(() => {
-      tracing = dc.tracingChannel<unknown, Message>(uniqueName('tracing'));
+      const name = uniqueName('tracing');
+      tracing = dc.tracingChannel<unknown, Message>(name);
+      startName = `tracing:${name}:start`;
       seenAtStart = [];
-      tracing.subscribe({ start: onStart });
+      dc.subscribe(startName, onStart);
       unbind = bind(tracing.start, store);
     });
     afterEach(() => {
       unbind();
-      tracing.unsubscribe({ start: onStart });
+      dc.unsubscribe(startName, onStart);
     });
     const expectOwnValues = (results: string[][]): void => {
       results.forEach((seen, i) => expect(seen).toEqual(Array(seen.length).fill(store.expected(`call-${i}`, true))));
