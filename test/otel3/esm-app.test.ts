@@ -1,0 +1,91 @@
+// An ES-module express 5 + pino app on the OpenTelemetry JS 3.x line, started as users start
+// one: `node --import ./telemetry.mjs app.mjs` (test/otel3/fixtures/esm-app). Its telemetry
+// module registers the ES-module loader hook of OpenTelemetry's instrumentations; without the hook
+// the express spans and the pino log records are lost silently, which the last test shows.
+import { execFile } from 'node:child_process';
+import { ENGINE_FLAGS, ROOT } from '../support/run-node';
+
+interface Report {
+  hook: string;
+  answers: { sent: { requestId: string; tenant: string }; got: { requestId: string; tenant: string } }[];
+  spans: { name: string; traceId: string; attributes: Record<string, unknown> }[];
+  records: { body: string; traceId: string | null; attributes: Record<string, unknown> }[];
+  pinoLines: Record<string, unknown>[];
+}
+
+/** Runs the app with its telemetry module first; `hook` forces one loader-hook form. */
+function runApp(hook?: string): Promise<{ report: Report; stderr: string }> {
+  const args = [
+    ...ENGINE_FLAGS,
+    // The test rig's resolution of `otel-contextvars` and api 1.10 (an app has them installed).
+    '--import',
+    './test/otel3/support/resolve.mjs',
+    '--import',
+    './test/otel3/fixtures/esm-app/telemetry.mjs',
+    './test/otel3/fixtures/esm-app/app.mjs',
+  ];
+  // No metrics exporter: NodeSDK's default one would spend seconds at shutdown exporting to nobody.
+  const env: NodeJS.ProcessEnv = { ...process.env, OTEL_LOG_LEVEL: 'none', OTEL_METRICS_EXPORTER: 'none' };
+  if (hook === undefined) delete env.OTEL_CONTEXTVARS_ESM_HOOK;
+  else env.OTEL_CONTEXTVARS_ESM_HOOK = hook;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: ROOT, env, timeout: 30_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`the ESM app failed: ${error.message}\n${stderr}`));
+      else resolve({ report: JSON.parse(stdout.trim().split('\n').pop()!) as Report, stderr });
+    });
+  });
+}
+
+const tenantOf = (requestId: unknown): string => `tenant-${Number(String(requestId).slice(4)) % 3}`;
+
+let app: { report: Report; stderr: string };
+beforeAll(async () => {
+  app = await runApp();
+});
+
+test('the telemetry module starts the app with no warning on this Node line', () => {
+  expect(['registerHooks', 'register']).toContain(app.report.hook);
+  expect(app.stderr).not.toMatch(/Warning/);
+});
+
+test('every request’s handler answers with its own vars', () => {
+  expect(app.report.answers).toHaveLength(12);
+  for (const { sent, got } of app.report.answers) expect(got).toEqual(sent);
+});
+
+test('express request handler spans exist and carry each request’s vars', () => {
+  const handlers = app.report.spans.filter((s) => s.name === 'request handler');
+  expect(handlers.map((s) => s.attributes['contextvar.request.id']).sort()).toEqual(
+    app.report.answers.map((a) => a.sent.requestId).sort(),
+  );
+  for (const span of handlers) {
+    expect(span.attributes['contextvar.tenant']).toBe(tenantOf(span.attributes['contextvar.request.id']));
+  }
+});
+
+test('pino lines sent as OTel log records and written by pino carry each request’s vars and trace', () => {
+  const traceOf = new Map(
+    app.report.spans
+      .filter((s) => s.name === 'request handler')
+      .map((s) => [s.attributes['contextvar.request.id'], s.traceId]),
+  );
+  expect(app.report.records).toHaveLength(24);
+  for (const record of app.report.records) {
+    const id = record.attributes['contextvar.request.id'];
+    expect(record.attributes['contextvar.tenant']).toBe(tenantOf(id));
+    expect(record.traceId).toBe(traceOf.get(id));
+  }
+  expect(app.report.pinoLines).toHaveLength(24);
+  for (const line of app.report.pinoLines) {
+    expect(line.tenant).toBe(tenantOf(line['request.id']));
+    expect(line.trace_id).toBe(traceOf.get(line['request.id']));
+  }
+});
+
+test('without the loader hook the same app loses its express spans and log records, silently', async () => {
+  const { report, stderr } = await runApp('none');
+  expect(report.answers.every(({ sent, got }) => got.requestId === sent.requestId)).toBe(true);
+  expect(report.spans.filter((s) => s.name === 'request handler')).toHaveLength(0);
+  expect(report.records).toHaveLength(0);
+  expect(stderr).toBe('');
+});
