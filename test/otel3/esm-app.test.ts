@@ -5,10 +5,22 @@
 import { execFile } from 'node:child_process';
 import { ENGINE_FLAGS, ROOT } from '../support/run-node';
 
+interface Vars {
+  requestId: string;
+  tenant: string;
+}
 interface Report {
   hook: string;
-  answers: { sent: { requestId: string; tenant: string }; got: { requestId: string; tenant: string } }[];
-  spans: { name: string; traceId: string; attributes: Record<string, unknown> }[];
+  answers: { sent: Vars; got: Vars & { stock: Vars } }[];
+  spans: {
+    name: string;
+    scope: string;
+    kind: number;
+    traceId: string;
+    spanId: string;
+    parentSpanId?: string;
+    attributes: Record<string, unknown>;
+  }[];
   records: { body: string; traceId: string | null; attributes: Record<string, unknown> }[];
   pinoLines: Record<string, unknown>[];
 }
@@ -36,6 +48,9 @@ function runApp(hook?: string): Promise<{ report: Report; stderr: string }> {
   });
 }
 
+/** The express spans of the /orders handler (the /stock handler's have vars from the fetch that called it). */
+const orderHandlers = (report: Report): Report['spans'] =>
+  report.spans.filter((s) => s.name === 'request handler' && s.attributes['http.route'] === '/orders');
 const tenantOf = (requestId: unknown): string => `tenant-${Number(String(requestId).slice(4)) % 3}`;
 
 let app: { report: Report; stderr: string };
@@ -50,11 +65,11 @@ test('the telemetry module starts the app with no warning on this Node line', ()
 
 test('every request’s handler answers with its own vars', () => {
   expect(app.report.answers).toHaveLength(12);
-  for (const { sent, got } of app.report.answers) expect(got).toEqual(sent);
+  for (const { sent, got } of app.report.answers) expect(got).toEqual({ ...sent, stock: sent });
 });
 
 test('express request handler spans exist and carry each request’s vars', () => {
-  const handlers = app.report.spans.filter((s) => s.name === 'request handler');
+  const handlers = orderHandlers(app.report);
   expect(handlers.map((s) => s.attributes['contextvar.request.id']).sort()).toEqual(
     app.report.answers.map((a) => a.sent.requestId).sort(),
   );
@@ -79,6 +94,17 @@ test('pino lines sent as OTel log records and written by pino carry each request
   for (const line of app.report.pinoLines) {
     expect(line.tenant).toBe(tenantOf(line['request.id']));
     expect(line.trace_id).toBe(traceOf.get(line['request.id']));
+  }
+});
+
+test('fetch() from a handler (instrumentation-undici) carries the vars: on its client span and to the handler it calls, in one trace', () => {
+  const fetches = app.report.spans.filter((s) => s.scope === '@opentelemetry/instrumentation-undici');
+  expect(fetches).toHaveLength(12);
+  for (const span of fetches) {
+    expect(span.attributes['contextvar.tenant']).toBe(tenantOf(span.attributes['contextvar.request.id']));
+    const called = app.report.spans.find((s) => s.parentSpanId === span.spanId);
+    expect(called?.attributes['http.route']).toBe('/stock');
+    expect(called?.attributes['contextvar.request.id']).toBe(span.attributes['contextvar.request.id']);
   }
 });
 
