@@ -28,7 +28,7 @@ async function callThroughFetch(format: string): Promise<Run> {
     const { answers, spans: clientSpans } = (await client.next()) as { answers: Answer[]; spans: SpanRecord[] };
     const finished = server.next();
     server.child.send('finish');
-    const serverSpans = (await finished) as SpanRecord[];
+    const { spans: serverSpans } = (await finished) as { spans: SpanRecord[] };
     return { answers, clientSpans, serverSpans, exitCodes: await Promise.all([client.exited, server.exited]) };
   } finally {
     if (server.child.exitCode === null) server.child.kill();
