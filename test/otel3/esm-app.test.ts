@@ -53,8 +53,13 @@ const orderHandlers = (report: Report): Report['spans'] =>
   report.spans.filter((s) => s.name === 'request handler' && s.attributes['http.route'] === '/orders');
 const tenantOf = (requestId: unknown): string => `tenant-${Number(String(requestId).slice(4)) % 3}`;
 
-let app: { report: Report; stderr: string };
+type Run = Awaited<ReturnType<typeof runApp>>;
+let app: Run;
+let others: Record<'register' | 'none', Promise<Run>>;
 beforeAll(async () => {
+  // The other two forms start with it: three processes, mostly waiting on their own requests.
+  others = { register: runApp('register'), none: runApp('none') };
+  for (const run of Object.values(others)) run.catch(() => undefined);
   app = await runApp();
 });
 
@@ -109,9 +114,20 @@ test('fetch() from a handler (instrumentation-undici) carries the vars: on its c
 });
 
 test('without the loader hook the same app loses its express spans and log records, silently', async () => {
-  const { report, stderr } = await runApp('none');
+  const { report, stderr } = await others.none;
   expect(report.answers.every(({ sent, got }) => got.requestId === sent.requestId)).toBe(true);
   expect(report.spans.filter((s) => s.name === 'request handler')).toHaveLength(0);
   expect(report.records).toHaveLength(0);
   expect(stderr).toBe('');
+});
+
+test('the fallback for lines without in-thread hooks, module.register, works too; only Node 26 warns, deprecating it', async () => {
+  const { report, stderr } = await others.register;
+  expect(report.hook).toBe('register');
+  expect(orderHandlers(report)).toHaveLength(12);
+  expect(report.records).toHaveLength(24);
+  // Node 26 deprecates module.register (DEP0205); the telemetry module uses it only where
+  // module.registerHooks cannot run the hook, which is never the case on 26.
+  const warnings = stderr.match(/\w*Warning[^\n]*/g) ?? [];
+  for (const warning of warnings) expect(warning).toMatch(/DeprecationWarning: `module.register\(\)` is deprecated/);
 });
