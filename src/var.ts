@@ -48,6 +48,14 @@ function countName(name: string): void {
   );
 }
 
+/** A context the package made carries a serial number (see VarContext); others do not. */
+interface Serialized {
+  readonly serial?: number;
+}
+
+// Longer strings are not kept by the read cache: a cached value must not hold memory.
+const MAX_CACHED_STRING = 256;
+
 function requireOtelContext(ctx: unknown, method: string): asserts ctx is OtelContext {
   if (!isOtelContext(ctx))
     throw new TypeError(`ContextVar.${method}: an OpenTelemetry Context was expected, got ${reprValue(ctx)}`);
@@ -136,13 +144,45 @@ export class ContextVar<T> {
   get(): T;
   get<D>(defaultValue: D): T | D;
   get<D>(defaultValue?: D): T | D {
-    // No last-lookup cache, unlike CPython's var_cached: CPython's cache borrows its reference,
-    // a JS field would keep the whole last context (every var's value, span, baggage) alive.
-    const value = readVarIn(engine.current().context, this.#id);
+    const context = engine.current().context;
+    let value: unknown;
+    if ((context as Serialized).serial === this.#seenSerial) {
+      value = this.#seenRef === undefined ? this.#seenValue : (this.#seenRef.deref() ?? readVarIn(context, this.#id));
+    } else {
+      value = readVarIn(context, this.#id);
+      this.#remember(context, value);
+    }
     if (value !== NO_VALUE) return value as T;
     if (arguments.length > 0) return defaultValue as D;
     if (this.#hasDefault) return this.#default as T;
     throw new LookupError(this.toString());
+  }
+
+  // The last lookup, as CPython's ContextVar caches its last one (var_cached): code reads a var
+  // many times per set (every log line of a request). CPython's cache borrows its references; a
+  // plain field would keep the whole last context (every value, span, baggage) alive. So the
+  // cache remembers the context's serial number, a value that retains nothing (a primitive, a
+  // short string), and an object only through a WeakRef: while its context is current, the
+  // context keeps it alive.
+  #seenSerial = 0;
+  #seenValue: unknown = undefined;
+  #seenRef: WeakRef<object> | undefined = undefined;
+
+  #remember(context: OtelContext, value: unknown): void {
+    const serial = (context as Serialized).serial;
+    const type = typeof value;
+    if (serial === undefined || (type === 'string' && (value as string).length > MAX_CACHED_STRING)) {
+      this.#seenSerial = 0;
+      return;
+    }
+    if ((type === 'object' && value !== null) || type === 'function') {
+      this.#seenRef = new WeakRef(value as object);
+      this.#seenValue = undefined;
+    } else {
+      this.#seenRef = undefined;
+      this.#seenValue = value;
+    }
+    this.#seenSerial = serial;
   }
 
   /**

@@ -3,6 +3,9 @@ import type { Context as OtelContext } from '@opentelemetry/api';
 import { ABSENT, HamtNode, Leaf, assoc, dissoc, leaves, lookup } from './hamt';
 import { shared } from './shared';
 
+// One counter for every loaded copy: serials stay unique when two copies make contexts.
+const serials = shared('serials', () => ({ last: 0 }));
+
 /** Marks a key removed by `deleteValue` in a {@link KeyLink} chain. */
 const DELETED: unique symbol = Symbol('otel-contextvars.deleted');
 // Links before the chain is folded into a plain Context: reads walk the chain, so it stays short.
@@ -30,6 +33,12 @@ class KeyLink {
  * cheap whatever the context underneath. Every part is immutable once made.
  */
 class VarContext implements OtelContext {
+  /**
+   * A number no other VarContext of this process has: what a var's read cache remembers instead
+   * of the context itself, so the cache keeps no context alive.
+   */
+  readonly serial = ++serials.last;
+
   constructor(
     readonly base: OtelContext | undefined,
     readonly keys: KeyLink | null,

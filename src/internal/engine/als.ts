@@ -16,8 +16,11 @@ export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStor
   let root = first;
   // The open scopes of this synchronous run, innermost last: the store before each, and the cell
   // it entered (null for a `with`). A scope opens and closes within one synchronous call.
+  // Slots past `depth` are cleared, never shrunk: changing an array's length costs more than the
+  // rest of a scope.
   const before: (Frame | undefined)[] = [];
   const entered: (Cell | null)[] = [];
+  let depth = 0;
 
   function valid(frame: Frame | undefined): frame is Frame {
     return frame?.epoch === root.epoch;
@@ -35,9 +38,9 @@ export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStor
   // What AsyncLocalStorage.run does on AsyncContextFrame (enter, call, enter the prior store),
   // split in two so that the public method's own frame is the only one per nesting level.
   function enter(cell: Cell, context: OtelContext): number {
-    const mark = before.length;
-    before.push(als.getStore());
-    entered.push(cell);
+    const mark = depth++;
+    before[mark] = als.getStore();
+    entered[mark] = cell;
     cell.enter();
     als.enterWith({ cell, context, inRun: true, epoch: root.epoch });
     return mark;
@@ -45,9 +48,9 @@ export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStor
 
   function withData(context: OtelContext): number {
     const stored = als.getStore();
-    const mark = before.length;
-    before.push(stored);
-    entered.push(null);
+    const mark = depth++;
+    before[mark] = stored;
+    entered[mark] = null;
     const outer = valid(stored) ? stored : root;
     // Already there (`with(active(), fn)`, a bound function called in its own context): no new
     // AsyncContextFrame, the largest cost here; a set() inside fn must still not reach the caller.
@@ -56,17 +59,20 @@ export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStor
   }
 
   function exit(mark: number): void {
-    for (let i = entered.length - 1; i >= mark; i--) {
+    for (let i = depth - 1; i >= mark; i--) {
       const cell = entered[i];
-      if (cell === null) continue;
-      const inner = als.getStore();
-      cell.exit(inner?.cell === cell ? inner.context : cell.context);
-      // A scope left open inside this one: its own store before comes back before ours.
-      if (i > mark) als.enterWith(before[i] ?? root);
+      if (cell !== null) {
+        const inner = als.getStore();
+        cell.exit(inner?.cell === cell ? inner.context : cell.context);
+        // A scope left open inside this one: its own store before comes back before ours.
+        if (i > mark) als.enterWith(before[i] ?? root);
+      }
+      entered[i] = null;
     }
     const stored = before[mark];
-    before.length = mark;
-    entered.length = mark;
+    // Cleared, so the stack keeps no frame alive after its scope.
+    for (let i = mark; i < depth; i++) before[i] = undefined;
+    depth = mark;
     if (als.getStore() !== stored) als.enterWith(stored ?? root);
   }
 
