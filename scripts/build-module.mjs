@@ -21,6 +21,9 @@ const result = await build({
   platform: 'node',
   target: 'es2022',
   packages: 'external',
+  // A class that names itself in its body is emitted as `var C = class _C`; without keepNames its
+  // `name` (stack traces, inspect output) would be `_C`.
+  keepNames: true,
   // Source maps carry the sources (also shipped in src/), so stack traces and debuggers resolve.
   sourcemap: true,
   sourcesContent: true,
