@@ -73,7 +73,8 @@ async function plainChecks(flags) {
   const mf = await start('plain', flags);
   try {
     const isolatedRuns = await fetchAll(mf, '/isolated');
-    for (const r of isolatedRuns) assert.deepEqual(r, { id: r.id, seen: [r.id, r.id] }, 'isolated(): own value after await');
+    for (const r of isolatedRuns)
+      assert.deepEqual(r, { id: r.id, seen: [r.id, r.id] }, 'isolated(): own value after await');
 
     // A set() outside any scope: the documented RuntimeError naming isolated, or a value that
     // stays in its request. Never another request's value.
@@ -119,7 +120,11 @@ async function tracedChecks() {
     }
     assert.equal(spans.length, REQUESTS, 'child spans exported');
     const carried = spans.filter((s) => s.attributes['contextvar.rid'] === s.attributes['request.id']);
-    assert.equal(carried.length, REQUESTS, `spans carrying their own request's var: ${JSON.stringify(spans.slice(0, 3))}`);
+    assert.equal(
+      carried.length,
+      REQUESTS,
+      `spans carrying their own request's var: ${JSON.stringify(spans.slice(0, 3))}`,
+    );
     return `plain set() under instrument() ${runs.length}/${REQUESTS} own values; ContextVarSpanProcessor: ${carried.length}/${REQUESTS} child spans carry their request's var`;
   } finally {
     await mf.dispose();
