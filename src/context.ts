@@ -3,8 +3,7 @@ import type { Context as OtelContext } from '@opentelemetry/api';
 import { RuntimeError } from './errors';
 import { readVarIn, varCountIn, varEntriesIn, NO_VALUE } from './internal/data';
 import { cellOf, registerReaders, varIdOf } from './internal/brand';
-import { engine, newCell } from './internal/engine/index';
-import type { Cell } from './internal/engine/index';
+import { Cell, engine } from './internal/engine/index';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
 import type { ContextVar } from './var';
 
@@ -43,7 +42,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
     if (new.target !== Context) throw new TypeError("type 'Context' is not an acceptable base type");
     const adopted = args.length === 2 && (args[0] as unknown) === ADOPT;
     if (args.length > 0 && !adopted) throw new TypeError('Context() does not accept any arguments');
-    this.#cell = adopted ? args[1] : newCell(ROOT_CONTEXT);
+    this.#cell = adopted ? args[1] : new Cell(ROOT_CONTEXT);
     this.#cell.facade ??= this;
   }
 
@@ -62,13 +61,26 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
    */
   run<R, A extends unknown[]>(fn: (...args: A) => R, ...args: A): R {
     if (typeof fn !== 'function') throw new TypeError(`Context.run: a function was expected, got ${reprValue(fn)}`);
-    if (this.#cell.entered) throw new RuntimeError(`cannot enter context: ${this.toString()} is already entered`);
-    return engine.run(this.#cell, this.#cell.data, fn, undefined, args);
+    const cell = this.#cell;
+    // Python refuses to enter the Context code is running in, or one a run has entered.
+    if (cell.entered || engine.current().cell === cell)
+      throw new RuntimeError(`cannot enter context: ${this.toString()} is already entered`);
+    const data = cell.data;
+    // Opened and closed here, around the call: one JS frame per nesting level (see Engine).
+    const mark = engine.enter(cell, data);
+    if (mark < 0) return engine.wrap(cell, data, fn, undefined, args);
+    try {
+      // fn takes `A` arguments: tsc rejects a call with none unless asserted.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+      return args.length === 0 ? (fn as () => R)() : fn(...args);
+    } finally {
+      engine.exit(mark);
+    }
   }
 
   /** A shallow snapshot: later sets do not change it; values are shared. Python: `Context.copy()`. */
   copy(): Context {
-    return adopt(newCell(this.#data()));
+    return adopt(new Cell(this.#data()));
   }
 
   /** The var's value here, else `defaultValue` (the var's own default is ignored). Python: `Context.get`. */
@@ -155,7 +167,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
  * OpenTelemetry Context. O(1). Python: `contextvars.copy_context()`.
  */
 export function copyContext(): Context {
-  return adopt(newCell(engine.current().data));
+  return adopt(new Cell(engine.current().data));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { engine, newCell } from './internal/engine/index';
+import { Cell, engine } from './internal/engine/index';
 import { reprValue } from './internal/repr';
 
 /**
@@ -13,6 +13,14 @@ export function isolated<A extends unknown[], R, This = unknown>(
   if (typeof fn !== 'function') throw new TypeError(`isolated: a function was expected, got ${reprValue(fn)}`);
   return function isolatedCall(this: This, ...args: A): R {
     const data = engine.current().data;
-    return engine.run(newCell(data), data, fn, this, args);
+    const cell = new Cell(data);
+    // Opened and closed here, around the call: one JS frame per nesting level (see Engine).
+    const mark = engine.enter(cell, data);
+    if (mark < 0) return engine.wrap(cell, data, fn, this, args);
+    try {
+      return fn.apply(this, args);
+    } finally {
+      engine.exit(mark);
+    }
   };
 }

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { ABSENT, HamtNode, Leaf, assoc, assocReplaced, dissoc, leaves, lookup } from './hamt';
+import { ABSENT, HamtNode, Leaf, assoc, dissoc, leaves, lookup } from './hamt';
 import { shared } from './shared';
 
 /** Marks a key removed by `deleteValue` in a {@link KeyLink} chain. */
@@ -79,18 +79,24 @@ function foreignBase(ctx: OtelContext): OtelContext | undefined {
   return ctx === ROOT_CONTEXT ? undefined : ctx;
 }
 
-function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): OtelContext {
-  if (!(ctx instanceof ContextData))
-    return new ContextData(foreignBase(ctx), null, assoc(null, new Leaf(id, key, value)), 1);
-  const vars = assoc(ctx.vars, new Leaf(id, key, value));
-  return new ContextData(ctx.base, ctx.keys, vars, assocReplaced() === null ? ctx.size + 1 : ctx.size);
+/** The result of a write: the new context and what the var held before (`ABSENT` if unbound). */
+export interface VarWrite {
+  readonly data: OtelContext;
+  readonly previous: unknown;
 }
 
-// What the last writeVar() replaced, read from the trie's one out-parameter, so set() learns the
-// old value for its token from the same walk that wrote the new one.
-function previousWrite(): unknown {
-  const replaced = assocReplaced();
-  return replaced === null ? ABSENT : replaced.value;
+function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): VarWrite {
+  if (!(ctx instanceof ContextData))
+    return {
+      data: new ContextData(foreignBase(ctx), null, assoc(null, new Leaf(id, key, value)), 1),
+      previous: ABSENT,
+    };
+  // Read before the write (a trie of a few dozen vars is one node deep): the old value for the
+  // token, and whether the binding is new for the count.
+  const previous = lookup(ctx.vars, id);
+  const vars = assoc(ctx.vars, new Leaf(id, key, value));
+  const size = previous === ABSENT ? ctx.size + 1 : ctx.size;
+  return { data: new ContextData(ctx.base, ctx.keys, vars, size), previous };
 }
 
 function removeVar(ctx: OtelContext, id: number): OtelContext {
@@ -111,16 +117,14 @@ function varCount(ctx: OtelContext): number {
 
 // The first loaded copy's implementation serves every copy: a context built by one copy must be
 // readable by the others, which `instanceof` across two copies of the class would not allow.
-const impl = shared('data', () => ({ ABSENT, readVar, writeVar, previousWrite, removeVar, varEntries, varCount }));
+const impl = shared('data', () => ({ ABSENT, readVar, writeVar, removeVar, varEntries, varCount }));
 
 /** Marker for "no binding", distinct from every value including undefined. */
 export const NO_VALUE: unknown = impl.ABSENT;
 /** The value bound to var `id` in `ctx`, or {@link NO_VALUE}. O(log32 n). */
 export const readVarIn: (ctx: OtelContext, id: number) => unknown = impl.readVar;
-/** A new context with var `id` bound to `value`; every other key kept. O(log32 n). */
-export const writeVarIn: (ctx: OtelContext, id: number, key: object, value: unknown) => OtelContext = impl.writeVar;
-/** What the most recent {@link writeVarIn} replaced: the old value, or {@link NO_VALUE}. */
-export const previousOfLastWrite: () => unknown = impl.previousWrite;
+/** A new context with var `id` bound to `value`, every other key kept, and the var's previous value. O(log32 n). */
+export const writeVarIn: (ctx: OtelContext, id: number, key: object, value: unknown) => VarWrite = impl.writeVar;
 /** A new context without var `id` (the same context when it was not bound). O(log32 n). */
 export const removeVarIn: (ctx: OtelContext, id: number) => OtelContext = impl.removeVar;
 /** [var, value] pairs bound in `ctx`, in a stable order. */

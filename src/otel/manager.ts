@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext, ContextManager } from '@opentelemetry/api';
-import { engine } from '../internal/engine/index';
+import { engine, moveTo } from '../internal/engine/index';
 import { reprValue } from '../internal/repr';
 import { MANAGER_BRAND } from './split-check';
 import { bindEmitter, isEmitterLike } from './bind-emitter';
@@ -56,7 +56,15 @@ export class ContextVarsContextManager implements ContextManager {
     // Checked here, not left to the engine: on AsyncContextFrame, AsyncLocalStorage.run would
     // throw Node's own TypeError, from another realm than the caller's under vm (jest).
     if (typeof fn !== 'function') throw new TypeError(`with: a function was expected, got ${reprValue(fn)}`);
-    return engine.run(null, checkContext(context), fn, thisArg, args);
+    // Opened and closed here, around the call: one JS frame per nesting level (see the engine),
+    // with as few locals as can be: the stack each level takes decides how deep `with` nests.
+    const mark = engine.with((context = checkContext(context)));
+    if (mark < 0) return engine.wrap(null, context, fn, thisArg, args);
+    try {
+      return thisArg === undefined ? fn(...args) : fn.apply(thisArg, args);
+    } finally {
+      engine.exit(mark);
+    }
   }
 
   /**
@@ -74,7 +82,13 @@ export class ContextVarsContextManager implements ContextManager {
 
   #bindFunction<F extends (...a: unknown[]) => unknown>(ctx: OtelContext, target: F): F {
     const bound = function (this: unknown, ...args: unknown[]) {
-      return engine.run(null, ctx, target, this, args);
+      const mark = engine.with(ctx);
+      if (mark < 0) return engine.wrap(null, ctx, target, this, args);
+      try {
+        return target.apply(this, args);
+      } finally {
+        engine.exit(mark);
+      }
     };
     Object.defineProperty(bound, 'length', { value: target.length, configurable: true });
     return bound as F;
@@ -86,10 +100,13 @@ export class ContextVarsContextManager implements ContextManager {
   }
 
   /**
-   * Returns `this`. Unlike the stock manager it wipes nothing: vars set elsewhere keep their
-   * values, and with/bind/attach keep working (other managers and copies may share the context).
+   * Makes every context active until now active nowhere, as the stock manager's `disable()` does
+   * (OpenTelemetry's tests disable the manager between tests and rely on it): callbacks scheduled
+   * before run in the empty root context, vars unset. Returns `this`. Unlike the stock manager,
+   * set/with/bind/attach keep working afterwards, with or without a manager registered.
    */
   disable(): this {
+    engine.disable();
     return this;
   }
 
@@ -103,13 +120,12 @@ export class ContextVarsContextManager implements ContextManager {
     const ctx = checkContext(context);
     const frame = engine.current();
     const before = frame.data;
-    engine.enter(frame, { cell: frame.cell, data: ctx });
+    moveTo(frame, ctx);
     let disposed = false;
     const dispose = (): void => {
       if (disposed) return;
       disposed = true;
-      const now = engine.current();
-      engine.enter(now, { cell: now.cell, data: before });
+      moveTo(engine.current(), before);
     };
     return { dispose, [Symbol.dispose]: dispose };
   }

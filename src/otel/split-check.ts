@@ -1,4 +1,5 @@
 import { diag } from '@opentelemetry/api';
+import { observeSets } from '../internal/set-observer';
 import { shared } from '../internal/shared';
 
 /** Set on every ContextVarsContextManager, whichever copy of the package made it. */
@@ -98,3 +99,6 @@ function reportSplit(manager: object, withTelemetry: boolean): void {
     process.emitWarning(message, { code: SPLIT_WARNING_CODE });
   }
 }
+
+// The core calls this on every set(); it does not import this layer.
+observeSets(checkSplit);
