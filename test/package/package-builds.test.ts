@@ -2,7 +2,7 @@
 // source maps that resolve, the licence. consumers/run.sh runs the packed package in real
 // consumer projects (bundlers, TypeScript versions, Bun, Deno); this pins what dist/ must hold.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, runNode } from '../support/run-node';
@@ -16,6 +16,8 @@ interface PackageJson {
 }
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 const rootExport = pkg.exports['.'] as Record<string, { types: string; default: string }>;
+/** Conditions set by wrangler (workerd, worker, browser), Next.js edge (edge-light) and browser bundles. */
+const EDGE_CONDITIONS = ['workerd', 'worker', 'edge-light', 'browser'];
 
 /** The files `npm pack` would publish (without running the build again). */
 async function packedFiles(): Promise<string[]> {
@@ -45,7 +47,7 @@ describe('builds', () => {
   test('bundlers get the real ESM build first, Node gets the wrapper through import and CommonJS through require', () => {
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       if (typeof target === 'string') continue;
-      expect([subpath, Object.keys(target as object)]).toEqual([subpath, ['module', 'import', 'require']]);
+      expect([subpath, Object.keys(target)]).toEqual([subpath, [...EDGE_CONDITIONS, 'module', 'import', 'require']]);
     }
     const moduleBuild = readFileSync(path.join(ROOT, rootExport.module.default), 'utf8');
     expect(moduleBuild).toMatch(/^import \{[^}]*AsyncLocalStorage[^}]*\} from "node:async_hooks";$/m);
@@ -72,6 +74,28 @@ describe('builds', () => {
     const script = `import * as m from './dist/module/index.mjs';
       console.log(JSON.stringify(Object.entries(m).filter(([k, v]) => typeof v === 'function' && /^[A-Z]/.test(k) && v.name !== k)));`;
     expect(JSON.parse(await runNode(['--input-type=module', '-e', script]))).toEqual([]);
+  });
+
+  test("workers', edge and browser bundlers (workerd, worker, edge-light, browser) get the ES module build too", () => {
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      if (typeof target === 'string') continue;
+      for (const condition of EDGE_CONDITIONS) {
+        expect([subpath, condition, target[condition]]).toEqual([subpath, condition, target.module]);
+      }
+    }
+  });
+
+  test('the ES module build imports no node:util or node:events, which browsers and workerd without nodejs_compat lack', () => {
+    const dir = path.join(ROOT, path.dirname(rootExport.module.default));
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const code = readFileSync(path.join(dir, file), 'utf8');
+      expect([file, code.match(/\b(?:from|import|require)\s*\(?\s*["'](?:node:)?(?:util|events)["']/g)]).toEqual([
+        file,
+        null,
+      ]);
+    }
   });
 
   test('the declarations compile without MapIterator, which TypeScript before 5.6 lacks', () => {
