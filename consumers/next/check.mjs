@@ -165,6 +165,13 @@ async function checkRuntime(runtime) {
     `${runtime}: the proxy's value reached the handler as a request header (${viaHeader.length}/${REQUESTS})`,
     viaHeader.length === REQUESTS,
   );
+  const early = results.filter((r, i) => r.scheduledBefore === ids[i]).length;
+  const foreign = results.filter((r, i) => ![ids[i], 'unset'].includes(r.scheduledBefore)).length;
+  console.log(
+    `# ${runtime}: a timer started before the set saw it in ${early}/${REQUESTS} handlers ` +
+      `(${early === 0 ? "Node's engines" : 'run-scoped engine'} semantics)`,
+  );
+  check(`${runtime}: a timer started before the set saw its own request's value or none`, foreign === 0);
   const mine = () =>
     collector.spans.filter((s) => s.name === `work ${runtime}` && ids.includes(s.attrs['request.rid']));
   await waitUntil(() => mine().length >= REQUESTS, 15_000);
