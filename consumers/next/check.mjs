@@ -1,9 +1,10 @@
 // Builds the app (`next build`), serves it (`next start` on 127.0.0.1) and sends 50 concurrent
 // requests to the Node.js-runtime route and 50 to the edge-runtime route. Checks, per runtime:
 // each handler sees only its own value (never another request's, never the proxy's), and the
-// spans the handlers start, exported by @vercel/otel to an OTLP/HTTP JSON collector served here,
-// carry the var (`contextvar.rid`) through ContextVarSpanProcessor. Prints one line per check and
-// the figures; exits non-zero when a check fails. Usage: node check.mjs [--no-build]
+// spans the handlers start, exported by @vercel/otel ('auto', configured by the standard OTLP
+// environment variables) to an OTLP/HTTP JSON collector served here, carry the var
+// (`contextvar.rid`) through ContextVarSpanProcessor. Prints one line per check and the figures;
+// exits non-zero when a check fails. Usage: node check.mjs [--no-build]
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { rmSync } from 'node:fs';
@@ -98,7 +99,7 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const server = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(port)], {
   cwd: here('.'),
-  env: { ...env, COLLECTOR_URL: collector.url },
+  env: { ...env, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json' },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
 let serverLog = '';

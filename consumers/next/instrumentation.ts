@@ -1,7 +1,8 @@
-// Runs once per runtime (Node.js, edge) before the app serves requests. Spans go to an OTLP/HTTP
-// JSON collector the check starts on 127.0.0.1 (COLLECTOR_URL); ContextVarSpanProcessor copies
-// the `rid` var of each span's parent context onto it as `contextvar.rid`.
-import { registerOTel, OTLPHttpJsonTraceExporter } from '@vercel/otel';
+// Runs once per runtime (Node.js, edge) before the app serves requests. ContextVarSpanProcessor
+// copies the `rid` var of each span's parent context onto it as `contextvar.rid`; 'auto' is
+// @vercel/otel's own export, here OTLP/HTTP JSON to the collector the check serves on 127.0.0.1
+// (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT and _PROTOCOL, set by the check).
+import { registerOTel } from '@vercel/otel';
 import { ContextVarSpanProcessor, ContextVarsContextManager } from 'otel-contextvars';
 import { rid } from './lib/rid';
 
@@ -9,9 +10,6 @@ export function register(): void {
   registerOTel({
     serviceName: 'consumer-next',
     contextManager: new ContextVarsContextManager(),
-    spanProcessors: [new ContextVarSpanProcessor({ vars: [rid] })],
-    traceExporter: new OTLPHttpJsonTraceExporter({
-      url: process.env.COLLECTOR_URL ?? 'http://127.0.0.1:4318/v1/traces',
-    }),
+    spanProcessors: [new ContextVarSpanProcessor({ vars: [rid] }), 'auto'],
   });
 }
