@@ -1,33 +1,16 @@
 // Writes the CommonJS build Node loads (the "require" condition, and through dist/esm the "import"
 // one) as one file per entry. Node resolves, reads and compiles each module of a package on its own,
-// so a build of one file per source module (about thirty) costs a serverless cold start several
+// so a build of one file per source module (about forty) costs a serverless cold start several
 // milliseconds more than OpenTelemetry's stock context manager; bundled, the package loads as one
 // module. `tsc` still writes the declarations beside it (tsconfig.build.json), one per source
-// module, so the types are what the sources say. @opentelemetry/api and Node built-ins stay
-// `require`s: the app's one copy of the API is shared. CommonJS has no code splitting: a second
+// module, so the types are what the sources say. CommonJS has no code splitting: a second
 // entry would carry its own copy of the modules it shares with the first, which is safe only
 // because state that copies share lives on globalThis (src/internal/shared.ts).
 import { build } from 'esbuild';
-import { entries } from './entries.mjs';
+import { bundleOptions } from './bundle-options.mjs';
 
 const outdir = new URL('../dist/cjs/', import.meta.url).pathname;
-const result = await build({
-  entryPoints: Object.fromEntries(entries.map(({ name }) => [name, `src/${name}.ts`])),
-  outdir,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'es2022',
-  packages: 'external',
-  // A class that names itself in its body is emitted as `var C = class _C`; without keepNames its
-  // `name` (stack traces, inspect output) would be `_C`.
-  keepNames: true,
-  // Source maps carry the sources (also shipped in src/), so stack traces and debuggers resolve.
-  sourcemap: true,
-  sourcesContent: true,
-  logLevel: 'warning',
-  metafile: true,
-});
+const result = await build({ ...bundleOptions, outdir, format: 'cjs' });
 
 const outputs = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
 const inputs = Object.keys(result.metafile.inputs).length;

@@ -86,6 +86,8 @@ assert.equal(observed.registered, true, 'ContextVarsContextManager registers');
 assert.deepEqual(observed.with, [[true, 'Dave', 'k'], 'Guest', 'Guest', 'none'], "the manager's with()");
 assert.deepEqual(observed.setKeepsActive, ['kept', 'Erin'], 'set() keeps the active OpenTelemetry values');
 assert.deepEqual(observed.bind, ['Frank', 'Guest'], "the manager's bind()");
+assert.deepEqual(observed.awaitInScope, ['in scope', 'Guest'], 'a scope holds until its first await only');
+assert.deepEqual(observed.rootSetSeenByTimer, ['page-wide', 'Guest'], 'a set outside every scope is page-wide');
 assert.match(observed.repr, /^<ContextVar name='shown' default=\{ list: \[ 1, 'x' \] \} at 0x[0-9a-f]+>$/, 'repr');
 console.log(
   `chromium ${version}: synchronous quickstart, manager with/bind, errors and reprs as documented (${Object.keys(observed).length} observations)`,

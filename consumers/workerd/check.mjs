@@ -3,7 +3,7 @@
 // nodejs_als alone. 50 concurrent requests per case; every loop and wait is bounded. Prints one
 // summary line per configuration; exits non-zero when a check fails.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import { Log, LogLevel, Miniflare } from 'miniflare';
 
@@ -47,15 +47,22 @@ async function fetchAll(mf, path) {
 /** Starts workerd with one script; a load failure of the package shows up as ready rejecting. */
 async function start(script, flags) {
   const mf = new Miniflare({
-    modules: true,
-    scriptPath: `${here}out/${script}.mjs`,
+    // The bundle as the one module, as wrangler uploads it: workerd itself resolves node:* imports.
+    modules: [
+      { type: 'ESModule', path: `${here}out/${script}.mjs`, contents: readFileSync(`${here}out/${script}.mjs`) },
+    ],
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: flags,
     log: new Log(LogLevel.WARN),
     // No fetch of Cloudflare's request.cf data: the network is limited to the npm registry.
     cf: false,
   });
-  await mf.ready;
+  try {
+    await mf.ready;
+  } catch (error) {
+    await mf.dispose().catch(() => undefined);
+    throw error;
+  }
   return mf;
 }
 
@@ -132,10 +139,23 @@ async function tracedChecks() {
 }
 
 const taken = [...new Set([...(await bundle('plain')), ...(await bundle('traced'))])];
-assert.ok(taken.length > 0 && taken.every((f) => f.includes('/dist/module/')), `bundled files: ${taken.join(', ')}`);
+// wrangler's workerd condition picks the package's workerd build (a static node:async_hooks import).
+assert.ok(taken.length > 0 && taken.every((f) => f.includes('/dist/workerd/')), `bundled files: ${taken.join(', ')}`);
 await configuration('nodejs_compat', () => plainChecks(['nodejs_compat']));
 await configuration('nodejs_als', () => plainChecks(['nodejs_als']));
 await configuration('nodejs_compat + @microlabs/otel-cf-workers', tracedChecks);
+await configuration('without nodejs_als or nodejs_compat', async () => {
+  // No AsyncLocalStorage means no isolation between concurrent requests: the Worker does not
+  // start, and workerd's error names the module, rather than requests sharing values.
+  const error = await start('plain', []).then(
+    (mf) => mf.dispose().then(() => assert.fail('the Worker started without AsyncLocalStorage')),
+    (e) => e,
+  );
+  assert.match(String(error?.message), /node:async_hooks/);
+  return `does not start: ${String(error.message)
+    .match(/[^\n]*node:async_hooks[^\n]*/)?.[0]
+    .trim()}`;
+});
 if (failures.length > 0) {
   console.log(`workerd: ${failures.length} configuration(s) failed: ${failures.join(', ')}`);
   process.exit(1);

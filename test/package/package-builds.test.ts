@@ -50,7 +50,6 @@ describe('builds', () => {
       expect([subpath, Object.keys(target)]).toEqual([subpath, [...EDGE_CONDITIONS, 'module', 'import', 'require']]);
     }
     const moduleBuild = readFileSync(path.join(ROOT, rootExport.module.default), 'utf8');
-    expect(moduleBuild).toMatch(/^import \{[^}]*AsyncLocalStorage[^}]*\} from "node:async_hooks";$/m);
     expect(moduleBuild).toMatch(/from "@opentelemetry\/api";$/m);
     expect(moduleBuild).not.toMatch(/\brequire\(/);
     expect(readFileSync(path.join(ROOT, rootExport.import.default), 'utf8')).toMatch(
@@ -76,26 +75,41 @@ describe('builds', () => {
     expect(JSON.parse(await runNode(['--input-type=module', '-e', script]))).toEqual([]);
   });
 
-  test("workers', edge and browser bundlers (workerd, worker, edge-light, browser) get the ES module build too", () => {
+  test("worker, edge and browser bundlers get the ES module build; wrangler's workerd condition its workerd variant", () => {
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       if (typeof target === 'string') continue;
-      for (const condition of EDGE_CONDITIONS) {
+      for (const condition of ['worker', 'edge-light', 'browser']) {
         expect([subpath, condition, target[condition]]).toEqual([subpath, condition, target.module]);
       }
+      expect([subpath, target.workerd]).toEqual([
+        subpath,
+        { types: target.module.types, default: target.module.default.replace('/dist/module/', '/dist/workerd/') },
+      ]);
     }
   });
 
-  test('the ES module build imports no node:util or node:events, which browsers and workerd without nodejs_compat lack', () => {
-    const dir = path.join(ROOT, path.dirname(rootExport.module.default));
+  /** The Node built-ins each file of a bundlers' build imports statically or dynamically. */
+  function builtinImports(build: string): Record<string, string[]> {
+    const dir = path.join(ROOT, 'dist', build);
     const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'));
     expect(files.length).toBeGreaterThan(0);
-    for (const file of files) {
-      const code = readFileSync(path.join(dir, file), 'utf8');
-      expect([file, code.match(/\b(?:from|import|require)\s*\(?\s*["'](?:node:)?(?:util|events)["']/g)]).toEqual([
-        file,
-        null,
-      ]);
-    }
+    const found = /\b(?:from|import)\s*\(?\s*["']((?:node:)?[\w/]+)["']/g;
+    return Object.fromEntries(
+      files.map((file) => {
+        const specifiers = [...readFileSync(path.join(dir, file), 'utf8').matchAll(found)].map((m) => m[1]);
+        return [file, specifiers.filter((s) => s !== '@opentelemetry/api' && !s.startsWith('.'))];
+      }),
+    );
+  }
+
+  test('the ES module build imports no Node built-in, which browsers and workerd without nodejs_compat lack', () => {
+    for (const [file, builtins] of Object.entries(builtinImports('module')))
+      expect([file, builtins]).toEqual([file, []]);
+  });
+
+  test("the workerd build imports node:async_hooks, which workerd's nodejs_als and nodejs_compat provide, and nothing else of Node", () => {
+    const imports = Object.values(builtinImports('workerd')).flat();
+    expect(imports).toEqual(['node:async_hooks']);
   });
 
   test('the declarations compile without MapIterator, which TypeScript before 5.6 lacks', () => {

@@ -89,4 +89,18 @@ observed.bind = (() => {
 })();
 observed.repr = String(new ContextVar('shown', { default: { list: [1, 'x'] } }));
 
+// Synchronous scopes only (as StackContextManager): an await continuation inside a scope runs in
+// the root frame, which a set() outside every scope changes for the whole page.
+observed.awaitInScope = await user.run('in scope', async () => {
+  const before = user.get();
+  await null;
+  return [before, user.get()];
+});
+observed.rootSetSeenByTimer = await (async () => {
+  const token = user.set('page-wide');
+  const inTimer = await new Promise((resolve) => setTimeout(() => resolve(user.get()), 1));
+  user.reset(token);
+  return [inTimer, user.get()];
+})();
+
 globalThis.__observed = observed;
