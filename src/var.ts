@@ -1,9 +1,11 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { LookupError, RuntimeError, ValueError } from './errors';
-import { readVarIn, removeVarIn, writeVarIn, NO_VALUE } from './internal/data';
+import { readVarIn, removeVarIn, writeVarIn, NO_VALUE } from './internal/var-context';
 import { registerReaders, tokenStateOf } from './internal/brand';
 import { Cell, engine, moveTo } from './internal/engine/index';
+import { isOtelContext } from './internal/otel-context';
 import { notifySet } from './internal/set-observer';
+import { warn } from './internal/warn';
 import { shared } from './internal/shared';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
 import { Token, mintToken } from './token';
@@ -39,19 +41,10 @@ function countName(name: string): void {
   if (n < SAME_NAME_WARNING_AT) return;
   registry.namesWarned = true;
   counts.clear();
-  process.emitWarning(
+  warn(
     `${SAME_NAME_WARNING_AT} ContextVars named '${name}' have been created. ContextVars belong at ` +
       'module level, created once; make one and set() it per call instead of creating one per call.',
-    { type: 'ContextVarWarning', code: 'OTEL_CONTEXTVARS_PER_CALL' },
-  );
-}
-
-function isOtelContext(ctx: unknown): ctx is OtelContext {
-  return (
-    typeof ctx === 'object' &&
-    ctx !== null &&
-    typeof (ctx as OtelContext).getValue === 'function' &&
-    typeof (ctx as OtelContext).setValue === 'function'
+    'OTEL_CONTEXTVARS_PER_CALL',
   );
 }
 
@@ -145,7 +138,7 @@ export class ContextVar<T> {
   get<D>(defaultValue?: D): T | D {
     // No last-lookup cache, unlike CPython's var_cached: CPython's cache borrows its reference,
     // a JS field would keep the whole last context (every var's value, span, baggage) alive.
-    const value = readVarIn(engine.current().data, this.#id);
+    const value = readVarIn(engine.current().context, this.#id);
     if (value !== NO_VALUE) return value as T;
     if (arguments.length > 0) return defaultValue as D;
     if (this.#hasDefault) return this.#default as T;
@@ -160,10 +153,10 @@ export class ContextVar<T> {
    */
   set(value: T): Token<T> {
     const frame = engine.current();
-    const { data, previous } = writeVarIn(frame.data, this.#id, this, value);
-    moveTo(frame, data);
+    const { context, previous } = writeVarIn(frame.context, this.#id, this, value);
+    moveTo(frame, context);
     notifySet();
-    return mintToken(this, previous === NO_VALUE ? Token.MISSING : previous, frame.cell, frame.data, data);
+    return mintToken(this, previous === NO_VALUE ? Token.MISSING : previous, frame.cell, frame.context, context);
   }
 
   /**
@@ -183,11 +176,11 @@ export class ContextVar<T> {
     const old = state.oldValue;
     // Nothing changed since the set (the usual try/finally or `using`): the context from before
     // it has exactly the mapping a write of the old value would make, without copying a trie path.
-    let data: OtelContext;
-    if (frame.data === state.after) data = state.before;
-    else if (old === Token.MISSING) data = removeVarIn(frame.data, this.#id);
-    else data = writeVarIn(frame.data, this.#id, this, old).data;
-    moveTo(frame, data);
+    let context: OtelContext;
+    if (frame.context === state.after) context = state.before;
+    else if (old === Token.MISSING) context = removeVarIn(frame.context, this.#id);
+    else context = writeVarIn(frame.context, this.#id, this, old).context;
+    moveTo(frame, context);
     state.used = true;
   }
 
@@ -198,12 +191,12 @@ export class ContextVar<T> {
    */
   run<R, A extends unknown[]>(value: T, fn: (...args: A) => R, ...args: A): R {
     if (typeof fn !== 'function') throw new TypeError(`ContextVar.run: a function was expected, got ${reprValue(fn)}`);
-    const { data } = writeVarIn(engine.current().data, this.#id, this, value);
-    const cell = new Cell(data);
+    const { context } = writeVarIn(engine.current().context, this.#id, this, value);
+    const cell = new Cell(context);
     // The scope opens and closes here, around the call, as AsyncLocalStorage.run does: one JS
     // frame per nesting level (see Engine).
-    const mark = engine.enter(cell, data);
-    if (mark < 0) return engine.wrap(cell, data, fn, undefined, args);
+    const mark = engine.enter(cell, context);
+    if (mark < 0) return engine.wrap(cell, context, fn, undefined, args);
     try {
       // fn takes `A` arguments: tsc rejects a call with none unless asserted.
       // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
@@ -211,6 +204,29 @@ export class ContextVar<T> {
     } finally {
       engine.exit(mark);
     }
+  }
+
+  /**
+   * Binds this var to `value` in a scope of its own (a copy of the current context, as `run`
+   * makes) until the result is disposed: `using scope = v.withScope(value)`. The form Node 26's
+   * diagnostics_channel calls on a store bound with `channel.bindStore(v, transform)`, as earlier
+   * lines call `run`. Dispose in the reverse order of opening (`using` does); disposing twice does
+   * nothing more.
+   */
+  withScope(value: T): Disposable {
+    const { context } = writeVarIn(engine.current().context, this.#id, this, value);
+    const mark = engine.enter(new Cell(context), context);
+    // The run-scoped engine opens no scope without wrapping a call: a set, undone on dispose.
+    const token = mark < 0 ? this.set(value) : undefined;
+    let open = true;
+    return {
+      [Symbol.dispose]: () => {
+        if (!open) return;
+        open = false;
+        if (token !== undefined) this.reset(token);
+        else engine.exit(mark);
+      },
+    };
   }
 
   /**
@@ -230,7 +246,7 @@ export class ContextVar<T> {
   /** A new OpenTelemetry Context with this var bound to `value` (like `trace.setSpan`). */
   setIn(ctx: OtelContext, value: T): OtelContext {
     requireOtelContext(ctx, 'setIn');
-    return writeVarIn(ctx, this.#id, this, value).data;
+    return writeVarIn(ctx, this.#id, this, value).context;
   }
 
   /** A new OpenTelemetry Context without a binding of this var. */

@@ -20,7 +20,8 @@ function quote(text: string): string {
 }
 
 function key(k: string | symbol): string {
-  if (typeof k === 'symbol') return `[${k.toString()}]`;
+  // Node 24 and later print symbol keys bare (`Symbol(k): 1`); before, in brackets.
+  if (typeof k === 'symbol') return k.toString();
   return /^[A-Za-z_$][\w$]*$/.test(k) ? k : quote(k);
 }
 

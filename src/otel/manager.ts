@@ -1,9 +1,12 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext, ContextManager } from '@opentelemetry/api';
 import { engine, moveTo } from '../internal/engine/index';
+import { isOtelContext } from '../internal/otel-context';
 import { reprValue } from '../internal/repr';
-import { MANAGER_BRAND } from './split-check';
 import { bindEmitter, isEmitterLike } from './bind-emitter';
+
+/** Set on every ContextVarsContextManager, whichever copy of the package made it. */
+export const MANAGER_BRAND: unique symbol = Symbol.for('otel-contextvars.manager') as never;
 
 /**
  * Returned by `attach()`: `dispose()` (or `using`) restores the context active before the attach.
@@ -17,10 +20,8 @@ function checkContext(context: unknown): OtelContext {
   // Like the stock manager, a missing context means ROOT_CONTEXT; anything else that is not a
   // Context is refused, so active() never returns something spans and vars cannot be read from.
   if (context === undefined || context === null) return ROOT_CONTEXT;
-  if (typeof (context as OtelContext).getValue !== 'function') {
-    throw new TypeError(`an OpenTelemetry Context was expected, got ${reprValue(context)}`);
-  }
-  return context as OtelContext;
+  if (!isOtelContext(context)) throw new TypeError(`an OpenTelemetry Context was expected, got ${reprValue(context)}`);
+  return context;
 }
 
 /**
@@ -40,7 +41,7 @@ export class ContextVarsContextManager implements ContextManager {
 
   /** The active OpenTelemetry Context, vars included. */
   active(): OtelContext {
-    return engine.current().data;
+    return engine.current().context;
   }
 
   /**
@@ -119,7 +120,7 @@ export class ContextVarsContextManager implements ContextManager {
   attach(context: OtelContext): AttachToken {
     const ctx = checkContext(context);
     const frame = engine.current();
-    const before = frame.data;
+    const before = frame.context;
     moveTo(frame, ctx);
     let disposed = false;
     const dispose = (): void => {

@@ -1,6 +1,7 @@
 import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import { SPLIT_WARNING_CODE, foreignManager, isOurManager, registeredManager } from './split-check';
 import { ContextVarsContextManager } from './manager';
+import { warn } from '../internal/warn';
 
 /**
  * Makes a ContextVarsContextManager the global OpenTelemetry context manager, taking over from
@@ -33,10 +34,10 @@ export function takeOverContextManager(
   const carried = context.active();
   if (foreignManager() !== undefined) context.disable();
   if (!context.setGlobalContextManager(manager)) {
-    process.emitWarning(
+    warn(
       'otel-contextvars: takeOverContextManager() could not register the ContextVarsContextManager ' +
         '(@opentelemetry/api refused it; its diag logger says why): spans and ContextVars live in separate contexts',
-      { code: SPLIT_WARNING_CODE },
+      SPLIT_WARNING_CODE,
     );
     return manager;
   }

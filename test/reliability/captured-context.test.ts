@@ -96,3 +96,19 @@ describe('ContextVar.for', () => {
     expect(() => ContextVar.for(1 as never)).toThrow(TypeError);
   });
 });
+
+describe('ContextVar.withScope', () => {
+  test('binds the value until disposed, in a scope of its own, and restores the caller exactly', () => {
+    const before = url.set('caller');
+    {
+      using scope = url.withScope('scoped');
+      expect(url.get()).toBe('scoped');
+      url.set('set inside the scope');
+      expect(url.get()).toBe('set inside the scope');
+      void scope;
+    }
+    expect(url.get()).toBe('caller');
+    url.reset(before);
+    expect(url.get('<unset>')).toBe('<unset>');
+  });
+});

@@ -34,16 +34,16 @@ export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStor
 
   // What AsyncLocalStorage.run does on AsyncContextFrame (enter, call, enter the prior store),
   // split in two so that the public method's own frame is the only one per nesting level.
-  function enter(cell: Cell, data: OtelContext): number {
+  function enter(cell: Cell, context: OtelContext): number {
     const mark = before.length;
     before.push(als.getStore());
     entered.push(cell);
     cell.enter();
-    als.enterWith({ cell, data, inRun: true, epoch: root.epoch });
+    als.enterWith({ cell, context, inRun: true, epoch: root.epoch });
     return mark;
   }
 
-  function withData(data: OtelContext): number {
+  function withData(context: OtelContext): number {
     const stored = als.getStore();
     const mark = before.length;
     before.push(stored);
@@ -51,7 +51,7 @@ export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStor
     const outer = valid(stored) ? stored : root;
     // Already there (`with(active(), fn)`, a bound function called in its own context): no new
     // AsyncContextFrame, the largest cost here; a set() inside fn must still not reach the caller.
-    if (outer.data !== data) als.enterWith({ cell: outer.cell, data, inRun: outer.inRun, epoch: root.epoch });
+    if (outer.context !== context) als.enterWith({ cell: outer.cell, context, inRun: outer.inRun, epoch: root.epoch });
     return mark;
   }
 
@@ -60,7 +60,7 @@ export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStor
       const cell = entered[i];
       if (cell === null) continue;
       const inner = als.getStore();
-      cell.exit(inner?.cell === cell ? inner.data : cell.data);
+      cell.exit(inner?.cell === cell ? inner.context : cell.context);
       // A scope left open inside this one: its own store before comes back before ours.
       if (i > mark) als.enterWith(before[i] ?? root);
     }
@@ -81,7 +81,7 @@ export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStor
     enter,
     with: withData,
     exit,
-    wrap: (cell, data, fn, thisArg, args) => wrapInScope(engine, cell, data, fn, thisArg, args),
+    wrap: (cell, context, fn, thisArg, args) => wrapInScope(engine, cell, context, fn, thisArg, args),
     disable,
   };
   return engine;

@@ -20,12 +20,12 @@ export function invoke<R>(fn: (...a: never) => R, thisArg: unknown, args: readon
 export function wrapInScope<R>(
   engine: Pick<Engine, 'enter' | 'with' | 'exit'>,
   cell: Cell | null,
-  data: OtelContext,
+  context: OtelContext,
   fn: (...a: never) => R,
   thisArg: unknown,
   args: readonly unknown[],
 ): R {
-  const mark = cell === null ? engine.with(data) : engine.enter(cell, data);
+  const mark = cell === null ? engine.with(context) : engine.enter(cell, context);
   try {
     return invoke(fn, thisArg, args);
   } finally {

@@ -49,9 +49,12 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
   // The open scopes of this synchronous run, innermost last: the resource each wrote, what it held
   // before, and the cell it entered (null for a `with`). A set on the innermost scope's resource
   // needs no undo record: the scope's close restores it.
-  const scopeRes: Resource[] = [];
+  // Slots past `depth` are cleared, never shrunk: changing an array's length costs more than the
+  // rest of a scope.
+  const scopeRes: (Resource | null)[] = [];
   const scopeBefore: (Frame | undefined)[] = [];
   const scopeCell: (Cell | null)[] = [];
+  let depth = 0;
   // Undo records of this synchronous run, one per resource touched in a row: the resource, what
   // it held before, and the frame this run left on it.
   const undoRes: Resource[] = [];
@@ -81,7 +84,7 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
     enable();
     let res = lastRes;
     if (res === null || frameOf(res) !== lastFrame) res = executionAsyncResource() as Resource;
-    if (res !== scopeRes[scopeRes.length - 1]) {
+    if (depth === 0 || res !== scopeRes[depth - 1]) {
       const n = undoRes.length;
       if (n > 0 && undoRes[n - 1] === res) {
         undoFrame[n - 1] = next;
@@ -115,46 +118,50 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
   }
 
   function open(res: Resource, cell: Cell | null): number {
-    const mark = scopeRes.length;
-    scopeRes.push(res);
-    scopeBefore.push(res[key]);
-    scopeCell.push(cell);
+    const mark = depth;
+    scopeRes[mark] = res;
+    scopeBefore[mark] = res[key];
+    scopeCell[mark] = cell;
+    depth = mark + 1;
     return mark;
   }
 
-  function enter(cell: Cell, data: OtelContext): number {
+  function enter(cell: Cell, context: OtelContext): number {
     enable();
     const res = executionAsyncResource() as Resource;
     const mark = open(res, cell);
     cell.enter();
-    res[key] = { cell, data, inRun: true, epoch: root.epoch };
+    res[key] = { cell, context, inRun: true, epoch: root.epoch };
     return mark;
   }
 
-  function withData(data: OtelContext): number {
+  function withData(context: OtelContext): number {
     enable();
     const res = executionAsyncResource() as Resource;
     const mark = open(res, null);
     const outer = frameOf(res);
-    res[key] = outer.data === data ? outer : { cell: outer.cell, data, inRun: outer.inRun, epoch: root.epoch };
+    res[key] = outer.context === context ? outer : { cell: outer.cell, context, inRun: outer.inRun, epoch: root.epoch };
     return mark;
   }
 
   function exit(mark: number): void {
     // Innermost first, so a resource written by two scopes ends with what it held before both.
-    for (let i = scopeRes.length - 1; i >= mark; i--) {
+    for (let i = depth - 1; i >= mark; i--) {
       const res = scopeRes[i];
       const cell = scopeCell[i];
+      if (res === null) continue; // never below depth: every open slot holds its resource
       if (cell !== null) {
         // Read afresh: the call's own sets may have left another frame here.
         const inner = res[key];
-        cell.exit(inner?.cell === cell ? inner.data : cell.data);
+        cell.exit(inner?.cell === cell ? inner.context : cell.context);
       }
       res[key] = scopeBefore[i];
+      // Cleared, so the stack keeps no resource, frame or cell alive after its scope.
+      scopeRes[i] = null;
+      scopeBefore[i] = undefined;
+      scopeCell[i] = null;
     }
-    scopeRes.length = mark;
-    scopeBefore.length = mark;
-    scopeCell.length = mark;
+    depth = mark;
     // The read cache must not keep the scope's frame (and every value in it) alive.
     lastRes = null;
     lastFrame = null;
@@ -177,7 +184,7 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
     enter,
     with: withData,
     exit,
-    wrap: (cell, data, fn, thisArg, args) => wrapInScope(engine, cell, data, fn, thisArg, args),
+    wrap: (cell, context, fn, thisArg, args) => wrapInScope(engine, cell, context, fn, thisArg, args),
     disable,
     seal,
     dispose,

@@ -96,13 +96,13 @@ export { Cell } from './types';
 export type { Engine, EngineKind, Frame } from './types';
 
 /**
- * Makes `data` current in `frame`'s cell for the rest of this synchronous run (see Engine.set);
+ * Makes `context` current in `frame`'s cell for the rest of this synchronous run (see Engine.set);
  * `frame` is what `engine.current()` just returned. A frame that descends from a run entering its
  * cell writes through to the cell (Python keeps a set made inside `ctx.run` in `ctx`, after an
  * await too); any other set, such as one in a request handler running in the root cell, stays in
  * the frames and never shows through a Context object read from elsewhere.
  */
-export function moveTo(frame: Frame, data: OtelContext): void {
-  engine.set({ cell: frame.cell, data, inRun: frame.inRun, epoch: frame.epoch });
-  if (frame.inRun) frame.cell.keep(data);
+export function moveTo(frame: Frame, context: OtelContext): void {
+  engine.set({ cell: frame.cell, context, inRun: frame.inRun, epoch: frame.epoch });
+  if (frame.inRun) frame.cell.keep(context);
 }

@@ -4,7 +4,7 @@ import type { Frame } from './types';
 
 /** The frame of an epoch's root: the root cell with the empty OpenTelemetry Context. */
 export function rootFrame(cell: Cell, epoch: number): Frame {
-  return { cell, data: ROOT_CONTEXT, inRun: false, epoch };
+  return { cell, context: ROOT_CONTEXT, inRun: false, epoch };
 }
 
 /** The first root frame of an engine, in a root cell of its own. */

@@ -47,22 +47,22 @@ export function createScopedEngine(Storage: typeof AsyncLocalStorage, first: Fra
 
   function wrap<R>(
     cell: Cell | null,
-    data: OtelContext,
+    context: OtelContext,
     fn: (...a: never) => R,
     thisArg: unknown,
     args: readonly unknown[],
   ): R {
     if (cell === null) {
       const outer = current();
-      const box: Box = { frame: { cell: outer.cell, data, inRun: outer.inRun, epoch: root.epoch } };
+      const box: Box = { frame: { cell: outer.cell, context, inRun: outer.inRun, epoch: root.epoch } };
       return als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
     }
-    const box: Box = { frame: { cell, data, inRun: true, epoch: root.epoch } };
+    const box: Box = { frame: { cell, context, inRun: true, epoch: root.epoch } };
     cell.enter();
     try {
       return als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
     } finally {
-      cell.exit(box.frame.cell === cell ? box.frame.data : data);
+      cell.exit(box.frame.cell === cell ? box.frame.context : context);
     }
   }
 

@@ -27,18 +27,18 @@ export function selfCheck(
     const first = firstRoot();
     probe = create({ createHook, executionAsyncResource }, first);
     const engine = probe;
-    const marked: Frame = { ...first, data: ROOT_CONTEXT.setValue(Symbol('otel-contextvars.self-check'), 1) };
+    const marked: Frame = { ...first, context: ROOT_CONTEXT.setValue(Symbol('otel-contextvars.self-check'), 1) };
     parent = new AsyncResource('otel-contextvars.self-check');
     const readBack = parent.runInAsyncScope(() => {
-      engine.set({ ...engine.current(), data: marked.data });
+      engine.set({ ...engine.current(), context: marked.context });
       child = new AsyncResource('otel-contextvars.self-check.child');
-      return engine.current().data === marked.data;
+      return engine.current().context === marked.context;
     });
     engine.seal();
     if (!readBack) return 'a frame set in a callback was not read back in it';
-    if (child?.runInAsyncScope(() => engine.current().data === marked.data) !== true)
+    if (child?.runInAsyncScope(() => engine.current().context === marked.context) !== true)
       return 'a resource created after a set did not inherit its frame';
-    if (parent.runInAsyncScope(() => engine.current().data) !== ROOT_CONTEXT)
+    if (parent.runInAsyncScope(() => engine.current().context) !== ROOT_CONTEXT)
       return "a set was still seen by its resource's next callback";
     return undefined;
   } catch (error) {

@@ -25,28 +25,28 @@ export function createSyncEngine(first: Frame): Engine {
     frame = next;
   }
 
-  function enter(cell: Cell, data: OtelContext): number {
+  function enter(cell: Cell, context: OtelContext): number {
     const mark = before.length;
     before.push(frame);
     entered.push(cell);
     cell.enter();
-    frame = { cell, data, inRun: true, epoch: root.epoch };
+    frame = { cell, context, inRun: true, epoch: root.epoch };
     return mark;
   }
 
-  function withData(data: OtelContext): number {
+  function withData(context: OtelContext): number {
     const mark = before.length;
     const base = current();
     before.push(frame);
     entered.push(null);
-    frame = { cell: base.cell, data, inRun: base.inRun, epoch: root.epoch };
+    frame = { cell: base.cell, context, inRun: base.inRun, epoch: root.epoch };
     return mark;
   }
 
   function exit(mark: number): void {
     for (let i = entered.length - 1; i >= mark; i--) {
       const cell = entered[i];
-      if (cell !== null) cell.exit(frame.cell === cell ? frame.data : cell.data);
+      if (cell !== null) cell.exit(frame.cell === cell ? frame.context : cell.context);
       frame = before[i];
     }
     before.length = mark;
@@ -65,7 +65,7 @@ export function createSyncEngine(first: Frame): Engine {
     enter,
     with: withData,
     exit,
-    wrap: (cell, data, fn, thisArg, args) => wrapInScope(engine, cell, data, fn, thisArg, args),
+    wrap: (cell, context, fn, thisArg, args) => wrapInScope(engine, cell, context, fn, thisArg, args),
     disable,
   };
   return engine;

@@ -3,23 +3,23 @@ import type { Context as OtelContext } from '@opentelemetry/api';
 /**
  * The identity behind a Python-style `Context`: what a Token belongs to and what `Context.run`
  * enters. It owns its state, as CPython's context object does (only enter and exit change it):
- * `data` is the mapping the Context shows when read from outside, updated by the sets made while
+ * `context` is the mapping the Context shows when read from outside, updated by the sets made while
  * it is entered (in a run of it, or in async work that run scheduled) and by the end of a run
  * that entered it. Code running in the cell reads the live frame instead.
  */
 export class Cell {
-  #data: OtelContext;
+  #context: OtelContext;
   #entered = false;
   /** The public Context object for this cell, made on first request. */
   facade: object | undefined = undefined;
 
-  constructor(data: OtelContext) {
-    this.#data = data;
+  constructor(context: OtelContext) {
+    this.#context = context;
   }
 
   /** The mapping this cell holds: what a run entering it starts from. */
-  get data(): OtelContext {
-    return this.#data;
+  get context(): OtelContext {
+    return this.#context;
   }
 
   /** True while a run has entered the cell (Python refuses to enter an entered Context). */
@@ -32,15 +32,15 @@ export class Cell {
     this.#entered = true;
   }
 
-  /** Ends a run of the cell: it keeps `data`, the mapping current when the run ended. */
-  exit(data: OtelContext): void {
-    this.#data = data;
+  /** Ends a run of the cell: it keeps `context`, the mapping current when the run ended. */
+  exit(context: OtelContext): void {
+    this.#context = context;
     this.#entered = false;
   }
 
   /** Keeps a mapping set in a frame that belongs to a run of this cell (after an await, too). */
-  keep(data: OtelContext): void {
-    this.#data = data;
+  keep(context: OtelContext): void {
+    this.#context = context;
   }
 }
 
@@ -53,7 +53,7 @@ export class Cell {
  */
 export interface Frame {
   readonly cell: Cell;
-  readonly data: OtelContext;
+  readonly context: OtelContext;
   readonly inRun: boolean;
   readonly epoch: number;
 }
@@ -81,12 +81,12 @@ export interface Engine {
    */
   set(next: Frame): void;
   /**
-   * Opens a scope in `cell`, entered until the scope closes, with `data` current. Returns the
+   * Opens a scope in `cell`, entered until the scope closes, with `context` current. Returns the
    * mark to close it with, or -1 on an engine that can only wrap a call ({@link Engine.wrap}).
    */
-  enter(cell: Cell, data: OtelContext): number;
-  /** Opens a scope with `data` current in the current cell; returns a mark, or -1 (see enter). */
-  with(data: OtelContext): number;
+  enter(cell: Cell, context: OtelContext): number;
+  /** Opens a scope with `context` current in the current cell; returns a mark, or -1 (see enter). */
+  with(context: OtelContext): number;
   /**
    * Closes the scope opened at `mark` and any opened after it and left open (a stack overflow can
    * skip a `finally`): the frame current before it is back, and a cell it entered keeps the
@@ -94,7 +94,13 @@ export interface Engine {
    */
   exit(mark: number): void;
   /** Calls `fn` in a scope in `cell` (or, when `cell` is null, in the current cell) on an engine whose enter/with returned -1. */
-  wrap<R>(cell: Cell | null, data: OtelContext, fn: (...a: never) => R, thisArg: unknown, args: readonly unknown[]): R;
+  wrap<R>(
+    cell: Cell | null,
+    context: OtelContext,
+    fn: (...a: never) => R,
+    thisArg: unknown,
+    args: readonly unknown[],
+  ): R;
   /** Starts a new epoch: every frame made before is active nowhere (the managers' `disable()`). */
   disable(): void;
 }

@@ -8,7 +8,7 @@ const DELETED: unique symbol = Symbol('otel-contextvars.deleted');
 // Links before the chain is folded into a plain Context: reads walk the chain, so it stays short.
 const MAX_LINKS = 8;
 
-/** One non-var key set on a ContextData, newest first: an O(1) `setValue` without a Map copy. */
+/** One non-var key set on a VarContext, newest first: an O(1) `setValue` without a Map copy. */
 class KeyLink {
   constructor(
     readonly key: symbol,
@@ -29,7 +29,7 @@ class KeyLink {
  * BaseContext's `setValue` copies its whole Map; a link and a trie path keep both kinds of write
  * cheap whatever the context underneath. Every part is immutable once made.
  */
-class ContextData implements OtelContext {
+class VarContext implements OtelContext {
   constructor(
     readonly base: OtelContext | undefined,
     readonly keys: KeyLink | null,
@@ -54,16 +54,16 @@ class ContextData implements OtelContext {
     return this.#withKey(key, DELETED);
   }
 
-  #withKey(key: symbol, value: unknown): ContextData {
+  #withKey(key: symbol, value: unknown): VarContext {
     const length = this.keys === null ? 1 : this.keys.length + 1;
     if (length <= MAX_LINKS)
-      return new ContextData(this.base, new KeyLink(key, value, this.keys, length), this.vars, this.size);
+      return new VarContext(this.base, new KeyLink(key, value, this.keys, length), this.vars, this.size);
     // Fold the chain (oldest first) into a plain Context, as OpenTelemetry's own would hold it.
     const pending: KeyLink[] = [];
     for (let link = this.keys; link !== null; link = link.next) pending.push(link);
     let folded = this.base ?? ROOT_CONTEXT;
     for (let i = pending.length - 1; i >= 0; i--) folded = applyLink(folded, pending[i].key, pending[i].value);
-    return new ContextData(applyLink(folded, key, value), null, this.vars, this.size);
+    return new VarContext(applyLink(folded, key, value), null, this.vars, this.size);
   }
 }
 
@@ -72,7 +72,7 @@ function applyLink(ctx: OtelContext, key: symbol, value: unknown): OtelContext {
 }
 
 function readVar(ctx: OtelContext, id: number): unknown {
-  return ctx instanceof ContextData ? lookup(ctx.vars, id) : ABSENT;
+  return ctx instanceof VarContext ? lookup(ctx.vars, id) : ABSENT;
 }
 
 function foreignBase(ctx: OtelContext): OtelContext | undefined {
@@ -81,14 +81,14 @@ function foreignBase(ctx: OtelContext): OtelContext | undefined {
 
 /** The result of a write: the new context and what the var held before (`ABSENT` if unbound). */
 export interface VarWrite {
-  readonly data: OtelContext;
+  readonly context: OtelContext;
   readonly previous: unknown;
 }
 
 function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): VarWrite {
-  if (!(ctx instanceof ContextData))
+  if (!(ctx instanceof VarContext))
     return {
-      data: new ContextData(foreignBase(ctx), null, assoc(null, new Leaf(id, key, value)), 1),
+      context: new VarContext(foreignBase(ctx), null, assoc(null, new Leaf(id, key, value)), 1),
       previous: ABSENT,
     };
   // Read before the write (a trie of a few dozen vars is one node deep): the old value for the
@@ -96,23 +96,23 @@ function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): Va
   const previous = lookup(ctx.vars, id);
   const vars = assoc(ctx.vars, new Leaf(id, key, value));
   const size = previous === ABSENT ? ctx.size + 1 : ctx.size;
-  return { data: new ContextData(ctx.base, ctx.keys, vars, size), previous };
+  return { context: new VarContext(ctx.base, ctx.keys, vars, size), previous };
 }
 
 function removeVar(ctx: OtelContext, id: number): OtelContext {
-  if (!(ctx instanceof ContextData)) return ctx;
+  if (!(ctx instanceof VarContext)) return ctx;
   const vars = dissoc(ctx.vars, id);
   if (vars === ctx.vars) return ctx;
-  return new ContextData(ctx.base, ctx.keys, vars, ctx.size - 1);
+  return new VarContext(ctx.base, ctx.keys, vars, ctx.size - 1);
 }
 
 function* varEntries(ctx: OtelContext): Generator<[object, unknown]> {
-  if (!(ctx instanceof ContextData)) return;
+  if (!(ctx instanceof VarContext)) return;
   for (const leaf of leaves(ctx.vars)) yield [leaf.key, leaf.value];
 }
 
 function varCount(ctx: OtelContext): number {
-  return ctx instanceof ContextData ? ctx.size : 0;
+  return ctx instanceof VarContext ? ctx.size : 0;
 }
 
 // The first loaded copy's implementation serves every copy: a context built by one copy must be
