@@ -2,9 +2,11 @@
 # Builds the package once, packs it as users get it (`npm pack`), installs the .tgz into each
 # consumer project below and runs it: CommonJS and ESM apps, esbuild and webpack bundles (app/),
 # TypeScript 5.2 through 7 under node16, nodenext and bundler resolution (types/), Bun and Deno
-# (runtimes/). Each consumer pins its dependencies and is installed once per run from the shared
-# npm cache, without a lockfile (the .tgz changes every build). Run from anywhere.
-# Usage: consumers/run.sh [app|types|runtimes ...]   (default: all three)
+# (runtimes/); on request, Cloudflare's workerd through miniflare (workerd/) and headless Chromium
+# (browser/), which .ci/platforms-edge.sh runs, and Next.js 16 with @vercel/otel (next/), which
+# .ci/next.sh runs. Each consumer pins its dependencies and is installed once per run from the
+# shared npm cache, without a lockfile (the .tgz changes every build). Run from anywhere.
+# Usage: consumers/run.sh [app|types|runtimes|workerd|browser|next ...]   (default: app types runtimes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -31,6 +33,9 @@ for c in "${selected[@]}"; do
     app) node consumers/app/check.mjs ;;
     types) node consumers/types/check.mjs ;;
     runtimes) bash consumers/runtimes/run.sh ;;
+    workerd) node consumers/workerd/check.mjs ;;
+    browser) node consumers/browser/check.mjs ;;
+    next) node consumers/next/check.mjs ;;
     *) echo "unknown consumer ${c}" >&2; exit 2 ;;
   esac
   echo "=== consumers/${c}: $((SECONDS - start)) s"

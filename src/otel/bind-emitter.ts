@@ -1,10 +1,33 @@
-import type { EventEmitter } from 'node:events';
-
 type Listener = (...args: unknown[]) => unknown;
 type Wrap = (listener: Listener) => Listener;
 
 const ADDERS = ['addListener', 'on', 'once', 'prependListener', 'prependOnceListener'] as const;
 const REMOVERS = ['removeListener', 'off'] as const;
+
+/** What is bound as an emitter: an object with Node's EventEmitter methods, from any copy of `events`. */
+export interface EmitterLike {
+  on(event: string | symbol, listener: Listener): unknown;
+  addListener(event: string | symbol, listener: Listener): unknown;
+  removeListener(event: string | symbol, listener: Listener): unknown;
+  emit(event: string | symbol, ...args: unknown[]): unknown;
+}
+
+/**
+ * Recognises an EventEmitter by its methods rather than with `instanceof`, so no node:events
+ * import is needed at load (browsers, workerd without nodejs_compat) and emitters from a bundled
+ * `events` polyfill are bound too. Functions are excluded: an express app is a function with
+ * emitter methods mixed in, and binding it as a function is what the stock manager does.
+ */
+export function isEmitterLike(target: unknown): target is EmitterLike {
+  if (typeof target !== 'object' || target === null) return false;
+  const t = target as Partial<Record<keyof EmitterLike, unknown>>;
+  return (
+    typeof t.on === 'function' &&
+    typeof t.addListener === 'function' &&
+    typeof t.removeListener === 'function' &&
+    typeof t.emit === 'function'
+  );
+}
 
 /**
  * Patches `ee` so every listener added from now on runs through `wrap` (the manager binds it to a
@@ -12,7 +35,7 @@ const REMOVERS = ['removeListener', 'off'] as const;
  * OpenTelemetry's AsyncLocalStorageContextManager for EventEmitters: one patch per emitter and
  * manager, `once` not wrapped twice, `removeAllListeners` forgetting the wrappers it drops.
  */
-export function bindEmitter<E extends EventEmitter>(ee: E, wrap: Wrap, patchKey: symbol): E {
+export function bindEmitter<E extends EmitterLike>(ee: E, wrap: Wrap, patchKey: symbol): E {
   const host = ee as unknown as Record<symbol | string, unknown>;
   if (host[patchKey] !== undefined) return ee;
   // event -> (original listener -> wrapper); a WeakMap so a dropped listener is not kept alive.

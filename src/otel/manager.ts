@@ -1,10 +1,9 @@
-import { EventEmitter } from 'node:events';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext, ContextManager } from '@opentelemetry/api';
 import { engine, moveTo } from '../internal/engine/index';
 import { isOtelContext } from '../internal/otel-context';
 import { reprValue } from '../internal/repr';
-import { bindEmitter } from './bind-emitter';
+import { bindEmitter, isEmitterLike } from './bind-emitter';
 
 /** Set on every ContextVarsContextManager, whichever copy of the package made it. */
 export const MANAGER_BRAND: unique symbol = Symbol.for('otel-contextvars.manager') as never;
@@ -75,8 +74,8 @@ export class ContextVarsContextManager implements ContextManager {
    */
   bind<T>(context: OtelContext, target: T): T {
     const ctx = checkContext(context);
-    if (target instanceof EventEmitter) {
-      return bindEmitter(target, (listener) => this.#bindFunction(ctx, listener), this.#patchKey) as T;
+    if (isEmitterLike(target)) {
+      return bindEmitter(target, (listener) => this.#bindFunction(ctx, listener), this.#patchKey);
     }
     if (typeof target === 'function') return this.#bindFunction(ctx, target as (...a: unknown[]) => unknown) as T;
     return target;

@@ -2,7 +2,7 @@
 // source maps that resolve, the licence. consumers/run.sh runs the packed package in real
 // consumer projects (bundlers, TypeScript versions, Bun, Deno); this pins what dist/ must hold.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT, runNode } from '../support/run-node';
@@ -16,6 +16,8 @@ interface PackageJson {
 }
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 const rootExport = pkg.exports['.'] as Record<string, { types: string; default: string }>;
+/** Conditions set by wrangler (workerd, worker, browser), Next.js edge (edge-light) and browser bundles. */
+const EDGE_CONDITIONS = ['workerd', 'worker', 'edge-light', 'browser'];
 
 /** The files `npm pack` would publish (without running the build again). */
 async function packedFiles(): Promise<string[]> {
@@ -45,17 +47,69 @@ describe('builds', () => {
   test('bundlers get the real ESM build first, Node gets the wrapper through import and CommonJS through require', () => {
     for (const [subpath, target] of Object.entries(pkg.exports)) {
       if (typeof target === 'string') continue;
-      expect([subpath, Object.keys(target as object)]).toEqual([subpath, ['module', 'import', 'require']]);
+      expect([subpath, Object.keys(target)]).toEqual([subpath, [...EDGE_CONDITIONS, 'module', 'import', 'require']]);
     }
     const moduleBuild = readFileSync(path.join(ROOT, rootExport.module.default), 'utf8');
-    // No Node built-in at the top level (a browser or worker bundle could not resolve it):
-    // node:async_hooks is looked up when the package loads.
-    expect(moduleBuild).not.toMatch(/^import [^;]* from "node:async_hooks"/m);
     expect(moduleBuild).toMatch(/from "@opentelemetry\/api";$/m);
     expect(moduleBuild).not.toMatch(/\brequire\(/);
     expect(readFileSync(path.join(ROOT, rootExport.import.default), 'utf8')).toMatch(
       /^import cjs from '\.\.\/cjs\/index\.js';$/m,
     );
+  });
+
+  test('require loads one JavaScript file of the package, the one import also reaches, and its classes keep their names', async () => {
+    // Each module Node loads is resolved, read and compiled on its own: one file is the cold start.
+    const script = `
+      const esm = await import('otel-contextvars');
+      const cjs = require('otel-contextvars');
+      const loaded = Object.keys(require.cache).filter((f) => f.startsWith(process.cwd() + '/dist/'));
+      const renamed = Object.entries(cjs).filter(([k, v]) => typeof v === 'function' && /^[A-Z]/.test(k) && v.name !== k);
+      console.log(JSON.stringify({ loaded: loaded.map((f) => f.slice(process.cwd().length + 1)), renamed, one: esm.ContextVar === cjs.ContextVar }));`;
+    const out = JSON.parse(await runNode(['--input-type=commonjs', '-e', `(async () => {${script}})()`])) as unknown;
+    expect(out).toEqual({ loaded: ['dist/cjs/index.js'], renamed: [], one: true });
+  });
+
+  test("the bundlers' ESM build's exported classes keep their names", async () => {
+    const script = `import * as m from './dist/module/index.mjs';
+      console.log(JSON.stringify(Object.entries(m).filter(([k, v]) => typeof v === 'function' && /^[A-Z]/.test(k) && v.name !== k)));`;
+    expect(JSON.parse(await runNode(['--input-type=module', '-e', script]))).toEqual([]);
+  });
+
+  test("worker, edge and browser bundlers get the ES module build; wrangler's workerd condition its workerd variant", () => {
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      if (typeof target === 'string') continue;
+      for (const condition of ['worker', 'edge-light', 'browser']) {
+        expect([subpath, condition, target[condition]]).toEqual([subpath, condition, target.module]);
+      }
+      expect([subpath, target.workerd]).toEqual([
+        subpath,
+        { types: target.module.types, default: target.module.default.replace('/dist/module/', '/dist/workerd/') },
+      ]);
+    }
+  });
+
+  /** The Node built-ins each file of a bundlers' build imports statically or dynamically. */
+  function builtinImports(build: string): Record<string, string[]> {
+    const dir = path.join(ROOT, 'dist', build);
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.mjs'));
+    expect(files.length).toBeGreaterThan(0);
+    const found = /\b(?:from|import)\s*\(?\s*["']((?:node:)?[\w/]+)["']/g;
+    return Object.fromEntries(
+      files.map((file) => {
+        const specifiers = [...readFileSync(path.join(dir, file), 'utf8').matchAll(found)].map((m) => m[1]);
+        return [file, specifiers.filter((s) => s !== '@opentelemetry/api' && !s.startsWith('.'))];
+      }),
+    );
+  }
+
+  test('the ES module build imports no Node built-in, which browsers and workerd without nodejs_compat lack', () => {
+    for (const [file, builtins] of Object.entries(builtinImports('module')))
+      expect([file, builtins]).toEqual([file, []]);
+  });
+
+  test("the workerd build imports node:async_hooks, which workerd's nodejs_als and nodejs_compat provide, and nothing else of Node", () => {
+    const imports = Object.values(builtinImports('workerd')).flat();
+    expect(imports).toEqual(['node:async_hooks']);
   });
 
   test('the declarations compile without MapIterator, which TypeScript before 5.6 lacks', () => {
@@ -69,7 +123,7 @@ describe('published files', () => {
   test('every shipped source map names shipped sources and carries their text', async () => {
     const files = await packedFiles();
     const maps = files.filter((f) => f.endsWith('.map'));
-    expect(maps.length).toBeGreaterThan(10);
+    expect(maps).toEqual(expect.arrayContaining(['dist/cjs/index.js.map', 'dist/module/index.mjs.map']));
     for (const map of maps) {
       const { sources, sourcesContent } = JSON.parse(readFileSync(path.join(ROOT, map), 'utf8')) as {
         sources: string[];

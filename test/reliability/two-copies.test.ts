@@ -2,7 +2,7 @@
 // (a) `import` and `require` of this package: the ESM entry wraps the CommonJS build, so they are
 //     one instance (fixtures/esm-and-cjs.mjs).
 // (b) two versions: the test copies the build into a temp dir's node_modules under another
-//     version (package.json and the PACKAGE_VERSION constant in dist/cjs/internal/version.js),
+//     version (package.json and the PACKAGE_VERSION constant in the bundled dist/cjs/index.js),
 //     packs it with `npm pack` and unpacks it into a temp node_modules; and
 //     fixtures/two-versions.cjs loads both, in both orders, with a diag logger installed first.
 import { cp, mkdtemp, readFile, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
@@ -57,9 +57,9 @@ describe('two versions of the package in one process', () => {
       path.join(staging, 'package.json'),
       JSON.stringify({ ...pkg, version: OTHER_VERSION, scripts: {} }),
     );
-    const versionJs = path.join(staging, 'dist/cjs/internal/version.js');
+    const versionJs = path.join(staging, 'dist/cjs/index.js');
     const source = await readFile(versionJs, 'utf8');
-    const patched = source.replace(/(PACKAGE_VERSION = )'[^']*'/, `$1'${OTHER_VERSION}'`);
+    const patched = source.replace(/(PACKAGE_VERSION = )(['"])[^'"]*\2/, `$1'${OTHER_VERSION}'`);
     // Without the patch both copies would claim one version and the test would prove less.
     expect(patched).not.toBe(source);
     await writeFile(versionJs, patched);
