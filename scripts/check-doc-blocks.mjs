@@ -1,7 +1,8 @@
 // Type-checks every ```ts block of README.md and docs/ under `strict`, each block as its own
-// ES module, so a snippet a user copies compiles as shown. `otel-contextvars` resolves to src/,
-// other packages first to the OpenTelemetry JS 3.x line in test/otel3 (the line the docs show),
-// then to the root's devDependencies.
+// ES module, so a snippet a user copies compiles as shown. The blocks are written under
+// test/otel3/scratch, so packages resolve as Node would from there: first the OpenTelemetry JS
+// 3.x line of test/otel3 (the line the docs show), then the root's devDependencies;
+// `otel-contextvars` is src/ and `@opentelemetry/api` the 3.x line's 1.10, as in that project.
 //
 // A block that continues an earlier one (uses its vars or an `app`) names what it needs in an
 // HTML comment right above its fence, `<!-- declare: const app: import('express').Express; -->`,
@@ -11,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const OUT = path.join(ROOT, 'scratch/doc-blocks');
+const OUT = path.join(ROOT, 'test/otel3/scratch/doc-blocks');
 
 function markdownFiles() {
   const docs = fs
@@ -21,6 +22,9 @@ function markdownFiles() {
   return ['README.md', ...docs.sort()];
 }
 
+// A ```js block whose first line is `// name.mjs` (or .cjs, .js) is written under that name and
+// checked too (checkJs), so a TypeScript block can import it as the docs tell users to.
+const NAMED_JS = /^```js\n\/\/ ([\w.-]+\.[cm]?js)\n([\s\S]*?)^```$/gm;
 const FENCE = /^(?:<!-- declare: ([\s\S]*?) -->\n)?```ts\n([\s\S]*?)^```$/gm;
 
 fs.rmSync(OUT, { recursive: true, force: true });
@@ -34,6 +38,10 @@ for (const file of markdownFiles()) {
     const name = `${file.replaceAll('/', '_')}_L${fenceLine}.ts`;
     // `export {}` keeps each block a module: names in one block never clash with another's.
     fs.writeFileSync(path.join(OUT, name), `${declare}\n${code}\nexport {};\n`);
+    blocks.push(name);
+  }
+  for (const [, name = '', code = ''] of text.matchAll(NAMED_JS)) {
+    fs.writeFileSync(path.join(OUT, name), `// ${name}\n${code}`);
     blocks.push(name);
   }
 }
@@ -50,6 +58,8 @@ fs.writeFileSync(
         module: 'nodenext',
         moduleResolution: 'nodenext',
         strict: true,
+        allowJs: true,
+        checkJs: true,
         esModuleInterop: true,
         skipLibCheck: true,
         noEmit: true,
@@ -59,7 +69,7 @@ fs.writeFileSync(
         typeRoots: [rel('node_modules/@types')],
         paths: {
           'otel-contextvars': [rel('src/index.ts')],
-          '*': [rel('test/otel3/node_modules/*'), rel('node_modules/*')],
+          '@opentelemetry/api': [rel('test/otel3/node_modules/@opentelemetry/api')],
         },
       },
       files: blocks,
