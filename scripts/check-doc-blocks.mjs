@@ -89,4 +89,6 @@ try {
   process.stderr.write('check-doc-blocks: a TypeScript block in README.md or docs/ does not compile (above)\n');
   process.exit(1);
 }
+// Left in place on failure, to read; removed on success.
+fs.rmSync(OUT, { recursive: true, force: true });
 console.log(`check-doc-blocks: ${blocks.length} TypeScript blocks compile under strict`);
