@@ -1,10 +1,9 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { RuntimeError } from './errors';
-import { readVarIn, varCountIn, varEntriesIn, NO_VALUE } from './internal/data';
+import { readVarIn, varCountIn, varEntriesIn, NO_VALUE } from './internal/var-context';
 import { cellOf, registerReaders, varIdOf } from './internal/brand';
-import { engine, newCell } from './internal/engine/index';
-import type { Cell } from './internal/engine/index';
+import { Cell, engine } from './internal/engine/index';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
 import type { ContextVar } from './var';
 
@@ -14,7 +13,7 @@ const ADOPT = Symbol('otel-contextvars.adopt');
 /** A Context's mapping as seen now: live while code runs inside it, else what it holds. */
 function liveData(cell: Cell): OtelContext {
   const frame = engine.current();
-  return frame.cell === cell ? frame.data : cell.data;
+  return frame.cell === cell ? frame.context : cell.context;
 }
 
 function adopt(cell: Cell): Context {
@@ -43,7 +42,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
     if (new.target !== Context) throw new TypeError("type 'Context' is not an acceptable base type");
     const adopted = args.length === 2 && (args[0] as unknown) === ADOPT;
     if (args.length > 0 && !adopted) throw new TypeError('Context() does not accept any arguments');
-    this.#cell = adopted ? args[1] : newCell(ROOT_CONTEXT);
+    this.#cell = adopted ? args[1] : new Cell(ROOT_CONTEXT);
     this.#cell.facade ??= this;
   }
 
@@ -51,7 +50,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
     registerReaders('cells', (c) => (#cell in c ? c.#cell : undefined));
   }
 
-  #data(): OtelContext {
+  #context(): OtelContext {
     return liveData(this.#cell);
   }
 
@@ -62,36 +61,49 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
    */
   run<R, A extends unknown[]>(fn: (...args: A) => R, ...args: A): R {
     if (typeof fn !== 'function') throw new TypeError(`Context.run: a function was expected, got ${reprValue(fn)}`);
-    if (this.#cell.entered) throw new RuntimeError(`cannot enter context: ${this.toString()} is already entered`);
-    return engine.run(this.#cell, this.#cell.data, fn, undefined, args);
+    const cell = this.#cell;
+    // Python refuses to enter the Context code is running in, or one a run has entered.
+    if (cell.entered || engine.current().cell === cell)
+      throw new RuntimeError(`cannot enter context: ${this.toString()} is already entered`);
+    const context = cell.context;
+    // Opened and closed here, around the call: one JS frame per nesting level (see Engine).
+    const mark = engine.enter(cell, context);
+    if (mark < 0) return engine.wrap(cell, context, fn, undefined, args);
+    try {
+      // fn takes `A` arguments: tsc rejects a call with none unless asserted.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+      return args.length === 0 ? (fn as () => R)() : fn(...args);
+    } finally {
+      engine.exit(mark);
+    }
   }
 
   /** A shallow snapshot: later sets do not change it; values are shared. Python: `Context.copy()`. */
   copy(): Context {
-    return adopt(newCell(this.#data()));
+    return adopt(new Cell(this.#context()));
   }
 
   /** The var's value here, else `defaultValue` (the var's own default is ignored). Python: `Context.get`. */
   get<T>(v: ContextVar<T>): T | undefined;
   get<T, D>(v: ContextVar<T>, defaultValue: D): T | D;
   get<T, D>(v: ContextVar<T>, defaultValue?: D): T | D | undefined {
-    const value = readVarIn(this.#data(), idOfVar(v));
+    const value = readVarIn(this.#context(), idOfVar(v));
     return value === NO_VALUE ? defaultValue : (value as T);
   }
 
   /** Whether the var is bound here. Python: `var in ctx`. */
   has(v: ContextVar<unknown>): boolean {
-    return readVarIn(this.#data(), idOfVar(v)) !== NO_VALUE;
+    return readVarIn(this.#context(), idOfVar(v)) !== NO_VALUE;
   }
 
   /** How many vars are bound. O(1). Python: `len(ctx)`. */
   get size(): number {
-    return varCountIn(this.#data());
+    return varCountIn(this.#context());
   }
 
   /** [var, value] pairs in a stable order. Python: `ctx.items()`. */
   *entries(): MapIterator<[ContextVar<unknown>, unknown]> {
-    yield* varEntriesIn(this.#data()) as Iterable<[ContextVar<unknown>, unknown]>;
+    yield* varEntriesIn(this.#context()) as Iterable<[ContextVar<unknown>, unknown]>;
   }
 
   /** The bound vars. Python: `ctx.keys()` / `iter(ctx)`. */
@@ -124,7 +136,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
     // A Context of another loaded copy of the package is a Context too (internal/brand.ts).
     const otherCell = cellOf(other);
     if (otherCell === undefined) throw new TypeError(`Context.equals: a Context was expected, got ${reprValue(other)}`);
-    const mine = this.#data();
+    const mine = this.#context();
     const theirs = liveData(otherCell);
     if (mine === theirs) return true;
     if (varCountIn(mine) !== varCountIn(theirs)) return false;
@@ -157,7 +169,7 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
  * OpenTelemetry Context. O(1). Python: `contextvars.copy_context()`.
  */
 export function copyContext(): Context {
-  return adopt(newCell(engine.current().data));
+  return adopt(new Cell(engine.current().context));
 }
 
 /**

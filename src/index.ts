@@ -16,3 +16,5 @@ export type { LogFieldsOptions } from './otel/log-fields';
 export { ContextVarLogRecordProcessor } from './otel/log-record-processor';
 export type { ContextVarLogRecordProcessorOptions, LogAttributeSettable } from './otel/log-record-processor';
 export { takeOverContextManager } from './otel/take-over';
+export { activeContextStore } from './otel/active-context-store';
+export type { ChannelStore } from './otel/active-context-store';

@@ -1,4 +1,4 @@
-import { engine, newCell } from './internal/engine/index';
+import { Cell, engine } from './internal/engine/index';
 import { reprValue } from './internal/repr';
 
 /**
@@ -12,7 +12,15 @@ export function isolated<A extends unknown[], R, This = unknown>(
 ): (this: This, ...args: A) => R {
   if (typeof fn !== 'function') throw new TypeError(`isolated: a function was expected, got ${reprValue(fn)}`);
   return function isolatedCall(this: This, ...args: A): R {
-    const data = engine.current().data;
-    return engine.run(newCell(data), data, fn, this, args);
+    const context = engine.current().context;
+    const cell = new Cell(context);
+    // Opened and closed here, around the call: one JS frame per nesting level (see Engine).
+    const mark = engine.enter(cell, context);
+    if (mark < 0) return engine.wrap(cell, context, fn, this, args);
+    try {
+      return fn.apply(this, args);
+    } finally {
+      engine.exit(mark);
+    }
   };
 }

@@ -1,11 +1,13 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { LookupError, RuntimeError, ValueError } from './errors';
-import { previousOfLastWrite, readVarIn, removeVarIn, writeVarIn, NO_VALUE } from './internal/data';
+import { readVarIn, removeVarIn, writeVarIn, NO_VALUE } from './internal/var-context';
 import { registerReaders, tokenStateOf } from './internal/brand';
-import { engine, newCell } from './internal/engine/index';
+import { Cell, engine, moveTo } from './internal/engine/index';
+import { isOtelContext } from './internal/otel-context';
+import { notifySet } from './internal/set-observer';
+import { warn } from './internal/warn';
 import { shared } from './internal/shared';
 import { hex, inspectSymbol, reprId, reprValue } from './internal/repr';
-import { checkSplit } from './otel/split-check';
 import { Token, mintToken } from './token';
 
 /** Options of the ContextVar constructor. */
@@ -23,6 +25,8 @@ const MAX_NAMES_TRACKED = 10_000;
 // Shared by every loaded copy: var ids index one trie, and the name count is per process.
 const registry = shared('vars', () => ({
   lastId: 0,
+  /** The vars of `ContextVar.for`, by name, with the options they were made with. */
+  named: new Map<string, { v: ContextVar<unknown>; hasDefault: boolean; default: unknown }>(),
   /** How many vars were created under each name (bounded; see countName). */
   nameCounts: new Map<string, number>(),
   namesWarned: false,
@@ -37,19 +41,10 @@ function countName(name: string): void {
   if (n < SAME_NAME_WARNING_AT) return;
   registry.namesWarned = true;
   counts.clear();
-  process.emitWarning(
+  warn(
     `${SAME_NAME_WARNING_AT} ContextVars named '${name}' have been created. ContextVars belong at ` +
       'module level, created once; make one and set() it per call instead of creating one per call.',
-    { type: 'ContextVarWarning', code: 'OTEL_CONTEXTVARS_PER_CALL' },
-  );
-}
-
-function isOtelContext(ctx: unknown): ctx is OtelContext {
-  return (
-    typeof ctx === 'object' &&
-    ctx !== null &&
-    typeof (ctx as OtelContext).getValue === 'function' &&
-    typeof (ctx as OtelContext).setValue === 'function'
+    'OTEL_CONTEXTVARS_PER_CALL',
   );
 }
 
@@ -72,11 +67,6 @@ export class ContextVar<T> {
   readonly #hasDefault: boolean;
   readonly #default: T | undefined;
   #reprId = 0;
-  // The last context read and what it held for this var, as CPython's ContextVar caches its last
-  // lookup (var_cached): contexts never change once made, so the same object means the same
-  // answer, and code reads a var many times per set (every log line of a request).
-  #seenData: OtelContext | undefined = undefined;
-  #seenValue: unknown = NO_VALUE;
 
   /**
    * @param name used in reprs and by integrations (span attribute key, log field, header entry).
@@ -98,6 +88,37 @@ export class ContextVar<T> {
     countName(name);
   }
 
+  /**
+   * The one process-wide var called `name`, made on first call (like `Symbol.for`): the same
+   * object for every caller, across bundles, chunks and loaded copies of the package, so a var
+   * made in a framework's instrumentation chunk and in a route chunk is one var. `new ContextVar`
+   * stays a distinct var per call, as in Python (which has no registry of vars).
+   * @throws TypeError when `name` is not a string, or when `options` give a default that differs
+   * from the registered var's (a default where it has none, or a different value).
+   */
+  static for<T>(name: string, options?: ContextVarOptions<T>): ContextVar<T> {
+    if (typeof name !== 'string') throw new TypeError(`context variable name must be a string, got ${reprValue(name)}`);
+    const found = registry.named.get(name);
+    if (found === undefined) {
+      const v = new ContextVar<T>(name, options);
+      registry.named.set(name, { v: v, hasDefault: v.#hasDefault, default: v.#default });
+      return v;
+    }
+    if (options !== undefined) {
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything
+      if (typeof options !== 'object' || options === null)
+        throw new TypeError(`ContextVar options must be an object, got ${reprValue(options)}`);
+      const hasDefault = 'default' in options;
+      if (hasDefault !== found.hasDefault || (hasDefault && !Object.is(options.default, found.default))) {
+        const asked = hasDefault ? `default=${reprValue(options.default)}` : 'no default';
+        throw new TypeError(
+          `ContextVar.for(${reprValue(name)}) with ${asked} conflicts with the registered ${String(found.v)}`,
+        );
+      }
+    }
+    return found.v as ContextVar<T>;
+  }
+
   static {
     registerReaders('varIds', (v) => (#id in v ? v.#id : undefined));
   }
@@ -115,15 +136,9 @@ export class ContextVar<T> {
   get(): T;
   get<D>(defaultValue: D): T | D;
   get<D>(defaultValue?: D): T | D {
-    const data = engine.current().data;
-    let value: unknown;
-    if (data === this.#seenData) {
-      value = this.#seenValue;
-    } else {
-      value = readVarIn(data, this.#id);
-      this.#seenData = data;
-      this.#seenValue = value;
-    }
+    // No last-lookup cache, unlike CPython's var_cached: CPython's cache borrows its reference,
+    // a JS field would keep the whole last context (every var's value, span, baggage) alive.
+    const value = readVarIn(engine.current().context, this.#id);
     if (value !== NO_VALUE) return value as T;
     if (arguments.length > 0) return defaultValue as D;
     if (this.#hasDefault) return this.#default as T;
@@ -138,11 +153,10 @@ export class ContextVar<T> {
    */
   set(value: T): Token<T> {
     const frame = engine.current();
-    const data = writeVarIn(frame.data, this.#id, this, value);
-    const old = previousOfLastWrite();
-    engine.enter(frame, { cell: frame.cell, data });
-    checkSplit();
-    return mintToken(this, old === NO_VALUE ? Token.MISSING : old, frame.cell, frame.data, data);
+    const { context, previous } = writeVarIn(frame.context, this.#id, this, value);
+    moveTo(frame, context);
+    notifySet();
+    return mintToken(this, previous === NO_VALUE ? Token.MISSING : previous, frame.cell, frame.context, context);
   }
 
   /**
@@ -162,11 +176,11 @@ export class ContextVar<T> {
     const old = state.oldValue;
     // Nothing changed since the set (the usual try/finally or `using`): the context from before
     // it has exactly the mapping a write of the old value would make, without copying a trie path.
-    let data: OtelContext;
-    if (frame.data === state.after) data = state.before;
-    else if (old === Token.MISSING) data = removeVarIn(frame.data, this.#id);
-    else data = writeVarIn(frame.data, this.#id, this, old);
-    engine.enter(frame, { cell: frame.cell, data });
+    let context: OtelContext;
+    if (frame.context === state.after) context = state.before;
+    else if (old === Token.MISSING) context = removeVarIn(frame.context, this.#id);
+    else context = writeVarIn(frame.context, this.#id, this, old).context;
+    moveTo(frame, context);
     state.used = true;
   }
 
@@ -177,8 +191,42 @@ export class ContextVar<T> {
    */
   run<R, A extends unknown[]>(value: T, fn: (...args: A) => R, ...args: A): R {
     if (typeof fn !== 'function') throw new TypeError(`ContextVar.run: a function was expected, got ${reprValue(fn)}`);
-    const data = writeVarIn(engine.current().data, this.#id, this, value);
-    return engine.run(newCell(data), data, fn, undefined, args);
+    const { context } = writeVarIn(engine.current().context, this.#id, this, value);
+    const cell = new Cell(context);
+    // The scope opens and closes here, around the call, as AsyncLocalStorage.run does: one JS
+    // frame per nesting level (see Engine).
+    const mark = engine.enter(cell, context);
+    if (mark < 0) return engine.wrap(cell, context, fn, undefined, args);
+    try {
+      // fn takes `A` arguments: tsc rejects a call with none unless asserted.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+      return args.length === 0 ? (fn as () => R)() : fn(...args);
+    } finally {
+      engine.exit(mark);
+    }
+  }
+
+  /**
+   * Binds this var to `value` in a scope of its own (a copy of the current context, as `run`
+   * makes) until the result is disposed: `using scope = v.withScope(value)`. The form Node 26's
+   * diagnostics_channel calls on a store bound with `channel.bindStore(v, transform)`, as earlier
+   * lines call `run`. Dispose in the reverse order of opening (`using` does); disposing twice does
+   * nothing more.
+   */
+  withScope(value: T): Disposable {
+    const { context } = writeVarIn(engine.current().context, this.#id, this, value);
+    const mark = engine.enter(new Cell(context), context);
+    // The run-scoped engine opens no scope without wrapping a call: a set, undone on dispose.
+    const token = mark < 0 ? this.set(value) : undefined;
+    let open = true;
+    return {
+      [Symbol.dispose]: () => {
+        if (!open) return;
+        open = false;
+        if (token !== undefined) this.reset(token);
+        else engine.exit(mark);
+      },
+    };
   }
 
   /**
@@ -198,7 +246,7 @@ export class ContextVar<T> {
   /** A new OpenTelemetry Context with this var bound to `value` (like `trace.setSpan`). */
   setIn(ctx: OtelContext, value: T): OtelContext {
     requireOtelContext(ctx, 'setIn');
-    return writeVarIn(ctx, this.#id, this, value);
+    return writeVarIn(ctx, this.#id, this, value).context;
   }
 
   /** A new OpenTelemetry Context without a binding of this var. */

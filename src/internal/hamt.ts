@@ -77,37 +77,19 @@ function pair(a: Leaf, b: Leaf, shift: number): HamtNode {
   return new HamtNode((1 << ia) | (1 << ib), ia < ib ? [a, b] : [b, a]);
 }
 
-// The leaf the last assoc() replaced, or null when it added a binding. Lets the caller learn the
-// previous value and keep its count without a second walk down the trie; every assoc() ends in
-// exactly one branch that sets it.
-let replacedLast: Leaf | null = null;
-
-/** The binding the most recent {@link assoc} replaced, or null when it added one. */
-export function assocReplaced(): Leaf | null {
-  return replacedLast;
-}
-
 /** A new root with `leaf` bound (replacing any binding of the same id). */
 export function assoc(node: HamtNode | null, leaf: Leaf, shift = 0): HamtNode {
   const bit = 1 << ((leaf.id >>> shift) & MASK);
-  if (node === null) {
-    replacedLast = null;
-    return new HamtNode(bit, [leaf]);
-  }
+  if (node === null) return new HamtNode(bit, [leaf]);
   const at = popcount(node.bitmap & (bit - 1));
-  if ((node.bitmap & bit) === 0) {
-    replacedLast = null;
-    return new HamtNode(node.bitmap | bit, inserted(node.slots, at, leaf));
-  }
+  if ((node.bitmap & bit) === 0) return new HamtNode(node.bitmap | bit, inserted(node.slots, at, leaf));
   const slot = node.slots[at];
   let next: Leaf | HamtNode;
   if (slot instanceof HamtNode) {
     next = assoc(slot, leaf, shift + BITS);
   } else if (slot.id === leaf.id) {
-    replacedLast = slot;
     next = leaf;
   } else {
-    replacedLast = null;
     next = pair(slot, leaf, shift + BITS);
   }
   return new HamtNode(node.bitmap, replaced(node.slots, at, next));

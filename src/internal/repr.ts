@@ -17,7 +17,13 @@ export function reprId(assigned: number): number {
 
 /** Python-style repr of a value: strings in single quotes, like `repr()` of a str. */
 export function reprValue(value: unknown): string {
-  return inspect(value, { depth: 1, breakLength: Infinity });
+  try {
+    return inspect(value, { depth: 1, breakLength: Infinity });
+  } catch {
+    // A value whose inspect hook, getters or Proxy traps throw: a message must still be made, and
+    // the error it is for must be the documented one, not the value's.
+    return `<unprintable ${typeof value}>`;
+  }
 }
 
 /** Hex form used in place of the address. */

@@ -1,7 +1,15 @@
 import { baggageEntryMetadataFromString, propagation } from '@opentelemetry/api';
-import type { BaggageEntry, Context as OtelContext, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+import type {
+  BaggageEntry,
+  BaggageEntryMetadata,
+  Context as OtelContext,
+  TextMapGetter,
+  TextMapSetter,
+} from '@opentelemetry/api';
 import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
+import { sendableProperties } from './baggage-properties';
+import { errorText } from './report-once';
 import { UNBOUND } from './var-shape';
 import { percentDecode, percentPair } from './wire-format';
 import type { VarText, WireFormat } from './wire-format';
@@ -25,9 +33,33 @@ export function isBaggageKey(name: string): boolean {
   return TOKEN.test(name);
 }
 
-function pair(key: string, value: string, metadata?: string): string | undefined {
+function pair(key: string, value: string, metadata: string): string | undefined {
   const entry = percentPair(key, value);
   return entry !== undefined && metadata ? `${entry};${metadata}` : entry;
+}
+
+/**
+ * The entry's properties as they can be sent: encoded or dropped where Node's http or a W3C
+ * parser would refuse them (reported once); '' when there are none or they cannot be read.
+ */
+function propertiesOf(key: string, metadata: BaggageEntryMetadata | undefined, io: VarText): string {
+  if (metadata === undefined) return '';
+  let raw: unknown;
+  try {
+    raw = metadata.toString();
+  } catch (error) {
+    io.report('properties', () => `left out the properties of baggage entry ${reprValue(key)}: ${errorText(error)}`);
+    return '';
+  }
+  if (typeof raw !== 'string') return '';
+  const { text, changed } = sendableProperties(raw);
+  if (changed)
+    io.report(
+      'properties',
+      () =>
+        `percent-encoded or left out properties of baggage entry ${reprValue(key)} that an HTTP header cannot carry (CR, LF, NUL, non-ASCII, keys that are not tokens)`,
+    );
+  return text;
 }
 
 /**
@@ -56,11 +88,13 @@ function injectBaggage(
       entries.length >= MAX_ENTRIES ||
       length + added > MAX_TOTAL_LENGTH
     ) {
-      if (isVar)
-        io.report(
-          `size:${key}`,
-          `skipped ${reprValue(key)}: W3C baggage allows ${MAX_ENTRY_LENGTH} characters an entry, ${MAX_TOTAL_LENGTH} a header and ${MAX_ENTRIES} entries`,
-        );
+      // A var's key is one of the listed names; other entries' keys come from inbound headers,
+      // so they share one report rather than growing the set of reported keys.
+      io.report(
+        isVar ? `size:${key}` : 'size',
+        () =>
+          `${isVar ? `skipped ${reprValue(key)}` : 'left out baggage entries'}: W3C baggage allows ${MAX_ENTRY_LENGTH} characters an entry, ${MAX_TOTAL_LENGTH} a header and ${MAX_ENTRIES} entries`,
+      );
       return;
     }
     entries.push(entry);
@@ -75,7 +109,7 @@ function injectBaggage(
     // An unchanged value keeps the properties its entry arrived with.
     const received = baggage?.getEntry(v.name);
     if (text === undefined) continue;
-    const entry = pair(v.name, text, received?.value === text ? received.metadata?.toString() : undefined);
+    const entry = pair(v.name, text, received?.value === text ? propertiesOf(v.name, received.metadata, io) : '');
     if (entry === undefined)
       io.report(
         `surrogate:${v.name}`,
@@ -84,26 +118,38 @@ function injectBaggage(
     else add(v.name, entry, true);
   }
   for (const [key, entry] of baggage?.getAllEntries() ?? []) {
-    if (!written.has(key)) add(key, pair(key, entry.value, entry.metadata?.toString()), false);
+    if (!written.has(key)) add(key, pair(key, entry.value, propertiesOf(key, entry.metadata, io)), false);
   }
   if (entries.length > 0) setter.set(carrier, BAGGAGE_HEADER, entries.join(','));
 }
 
 function readHeader(value: unknown, io: VarText): string | undefined {
   // Node joins repeated headers with ', '; other carriers hand over an array: one list either way.
-  const text = Array.isArray(value)
-    ? value.every((p) => typeof p === 'string')
-      ? value.join(',')
-      : undefined
-    : typeof value === 'string'
-      ? value
-      : undefined;
-  if (text === undefined || text.length === 0) return undefined;
-  if (text.length > MAX_TOTAL_LENGTH) {
-    io.report('oversized', `ignored an inbound baggage header over ${MAX_TOTAL_LENGTH} characters`);
-    return undefined;
+  // Sizes are checked before any joining, so a huge array costs no more than the limit.
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (!Array.isArray(value)) return undefined;
+  else {
+    let length = -1;
+    for (const part of value as unknown[]) {
+      if (typeof part !== 'string') return undefined;
+      length += part.length + 1;
+      if (length > MAX_TOTAL_LENGTH) break;
+    }
+    if (length > MAX_TOTAL_LENGTH) {
+      reportOversized(io);
+      return undefined;
+    }
+    text = value.join(',');
   }
-  return text;
+  if (text.length === 0) return undefined;
+  if (text.length <= MAX_TOTAL_LENGTH) return text;
+  reportOversized(io);
+  return undefined;
+}
+
+function reportOversized(io: VarText): void {
+  io.report('oversized', `ignored an inbound baggage header over ${MAX_TOTAL_LENGTH} characters`);
 }
 
 /**
@@ -124,7 +170,12 @@ function extractBaggage(
   if (text === undefined) return context;
   const entries: Record<string, BaggageEntry> = {};
   let count = 0;
-  for (const member of text.split(',', MAX_ENTRIES)) {
+  const members = text.split(',', MAX_ENTRIES + 1);
+  if (members.length > MAX_ENTRIES) {
+    members.length = MAX_ENTRIES;
+    io.report('members', `kept the first ${MAX_ENTRIES} members of an inbound baggage header, as W3C baggage allows`);
+  }
+  for (const member of members) {
     if (member.length > MAX_ENTRY_LENGTH) continue;
     const [keyValue = '', ...properties] = member.split(';');
     const eq = keyValue.indexOf('=');

@@ -1,6 +1,7 @@
 import { context, isSpanContextValid, trace } from '@opentelemetry/api';
 import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
+import { jsonValue } from './json-value';
 import { OnceReporter, errorText } from './report-once';
 import { UNBOUND, isContextVar } from './var-shape';
 
@@ -24,6 +25,11 @@ export interface LogFieldsOptions {
  *
  * pino: `pino({ mixin: () => logFields({ vars }) })`.
  * winston: `format((info) => Object.assign(info, logFields({ vars })))()`.
+ *
+ * The fields are JSON-safe, so `JSON.stringify` of a pino or winston line never throws because of
+ * them: a bigint becomes its decimal string, an object or array its JSON copy taken now, and a
+ * value with no JSON form (a cycle, a throwing getter or `toJSON`) is left out and reported once
+ * per var through `diag`.
  *
  * Never throws: bad options or an unreadable var yield fewer fields, reported once through `diag`.
  */
@@ -60,9 +66,18 @@ function addVar(fields: Record<string, unknown>, v: ContextVar<unknown>): void {
   try {
     // get(), not getIn(context.active()): vars work with no context manager registered at all.
     const value = v.get(UNBOUND);
+    if (value === UNBOUND) return;
+    const json = jsonValue(value);
+    if (!json.ok) {
+      // Once per var name: a var keeps its unserializable value for many lines.
+      reporter.report(
+        `json:${v.name}`,
+        () => `left out ${reprValue(v.name)}: its value has no JSON form (${errorText(json.error)}); reported once`,
+      );
+      return;
+    }
     // defineProperty: a var named '__proto__' becomes a plain field, not the object's prototype.
-    if (value !== UNBOUND)
-      Object.defineProperty(fields, v.name, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(fields, v.name, { value: json.value, enumerable: true, writable: true, configurable: true });
   } catch (error) {
     reportOnce(`skipped ${reprValue(v)}: ${errorText(error)}`);
   }

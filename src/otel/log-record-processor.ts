@@ -1,6 +1,7 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import type { VarAttributeOptions } from './processor-options';
+import { isLogAttributeValue } from './log-attribute-value';
 import { errorText } from './report-once';
 import { VarRecorder } from './var-recorder';
 
@@ -21,38 +22,6 @@ export interface LogAttributeSettable {
 }
 
 /**
- * A log attribute value as the OpenTelemetry logs data model defines `AnyValue`, and as both
- * logs SDK lines check it (core's `isAnyValue` in 3.x, sdk-logs' `isLogAttributeValue` in
- * 0.2xx): a string, number, boolean, null or Uint8Array, or an array or plain object of such
- * values, without cycles. Wider than a span attribute (mixed arrays, maps, bytes, null). A
- * top-level undefined is not a value (3.x drops it); bigint, symbols, functions and class
- * instances (Date, Map, Error) are refused by both SDKs, so they are skipped here first.
- */
-function isLogAttributeValue(value: unknown, path = new Set<object>()): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-      return true;
-    case 'object':
-      break;
-    default:
-      return false;
-  }
-  if (value === null || value instanceof Uint8Array) return true;
-  if (path.has(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null) return false;
-  path.add(value);
-  try {
-    const items: unknown[] = Array.isArray(value) ? value : Object.values(value);
-    return items.every((item) => item === undefined || isLogAttributeValue(item, path));
-  } finally {
-    path.delete(value);
-  }
-}
-
-/**
  * An OpenTelemetry `LogRecordProcessor` (`@opentelemetry/sdk-logs`) that records ContextVars on
  * log records: each listed var bound in the record's context becomes an attribute
  * `prefix + var.name` (default prefix `contextvar.`, as ContextVarSpanProcessor's). Logs sent
@@ -63,8 +32,10 @@ function isLogAttributeValue(value: unknown, path = new Set<object>()): boolean 
  * Register it before the exporting processor:
  * `new LoggerProvider({ processors: [new ContextVarLogRecordProcessor({ vars }), new SimpleLogRecordProcessor({ exporter })] })`
  * or `new NodeSDK({ logRecordProcessors: [...] })`. It needs no SDK at run time. Values the logs
- * SDK would refuse are skipped and reported once per var through `diag`; an attribute the record
- * already has is not overwritten. It never throws into the logger.
+ * SDK would refuse are skipped and reported once per var through `diag` (the value is rendered for
+ * that one report only), and so are values with a shared or cyclic object, more than 64 levels of
+ * nesting or more than 10,000 values in all; an attribute the record already has is not
+ * overwritten. It never throws into the logger.
  */
 export class ContextVarLogRecordProcessor {
   // No copy: the logs SDK copies arrays and maps as it stores them (both lines).

@@ -1,10 +1,13 @@
 import { EventEmitter } from 'node:events';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext, ContextManager } from '@opentelemetry/api';
-import { engine } from '../internal/engine/index';
+import { engine, moveTo } from '../internal/engine/index';
+import { isOtelContext } from '../internal/otel-context';
 import { reprValue } from '../internal/repr';
-import { MANAGER_BRAND } from './split-check';
 import { bindEmitter } from './bind-emitter';
+
+/** Set on every ContextVarsContextManager, whichever copy of the package made it. */
+export const MANAGER_BRAND: unique symbol = Symbol.for('otel-contextvars.manager') as never;
 
 /**
  * Returned by `attach()`: `dispose()` (or `using`) restores the context active before the attach.
@@ -19,10 +22,8 @@ function checkContext(context: unknown): OtelContext {
   // Like the stock manager, a missing context means ROOT_CONTEXT; anything else that is not a
   // Context is refused, so active() never returns something spans and vars cannot be read from.
   if (context === undefined || context === null) return ROOT_CONTEXT;
-  if (typeof (context as OtelContext).getValue !== 'function') {
-    throw new TypeError(`an OpenTelemetry Context was expected, got ${reprValue(context)}`);
-  }
-  return context as OtelContext;
+  if (!isOtelContext(context)) throw new TypeError(`an OpenTelemetry Context was expected, got ${reprValue(context)}`);
+  return context;
 }
 
 /**
@@ -42,7 +43,7 @@ export class ContextVarsContextManager implements ContextManager {
 
   /** The active OpenTelemetry Context, vars included. */
   active(): OtelContext {
-    return engine.current().data;
+    return engine.current().context;
   }
 
   /**
@@ -59,7 +60,15 @@ export class ContextVarsContextManager implements ContextManager {
     // Checked here, not left to the engine: on AsyncContextFrame, AsyncLocalStorage.run would
     // throw Node's own TypeError, from another realm than the caller's under vm (jest).
     if (typeof fn !== 'function') throw new TypeError(`with: a function was expected, got ${reprValue(fn)}`);
-    return engine.run(null, checkContext(context), fn, thisArg, args);
+    // Opened and closed here, around the call: one JS frame per nesting level (see the engine),
+    // with as few locals as can be: the stack each level takes decides how deep `with` nests.
+    const mark = engine.with((context = checkContext(context)));
+    if (mark < 0) return engine.wrap(null, context, fn, thisArg, args);
+    try {
+      return thisArg === undefined ? fn(...args) : fn.apply(thisArg, args);
+    } finally {
+      engine.exit(mark);
+    }
   }
 
   /**
@@ -77,7 +86,13 @@ export class ContextVarsContextManager implements ContextManager {
 
   #bindFunction<F extends (...a: unknown[]) => unknown>(ctx: OtelContext, target: F): F {
     const bound = function (this: unknown, ...args: unknown[]) {
-      return engine.run(null, ctx, target, this, args);
+      const mark = engine.with(ctx);
+      if (mark < 0) return engine.wrap(null, ctx, target, this, args);
+      try {
+        return target.apply(this, args);
+      } finally {
+        engine.exit(mark);
+      }
     };
     Object.defineProperty(bound, 'length', { value: target.length, configurable: true });
     return bound as F;
@@ -89,10 +104,13 @@ export class ContextVarsContextManager implements ContextManager {
   }
 
   /**
-   * Returns `this`. Unlike the stock manager it wipes nothing: vars set elsewhere keep their
-   * values, and with/bind/attach keep working (other managers and copies may share the context).
+   * Makes every context active until now active nowhere, as the stock manager's `disable()` does
+   * (OpenTelemetry's tests disable the manager between tests and rely on it): callbacks scheduled
+   * before run in the empty root context, vars unset. Returns `this`. Unlike the stock manager,
+   * set/with/bind/attach keep working afterwards, with or without a manager registered.
    */
   disable(): this {
+    engine.disable();
     return this;
   }
 
@@ -105,14 +123,13 @@ export class ContextVarsContextManager implements ContextManager {
   attach(context: OtelContext): AttachToken {
     const ctx = checkContext(context);
     const frame = engine.current();
-    const before = frame.data;
-    engine.enter(frame, { cell: frame.cell, data: ctx });
+    const before = frame.context;
+    moveTo(frame, ctx);
     let disposed = false;
     const dispose = (): void => {
       if (disposed) return;
       disposed = true;
-      const now = engine.current();
-      engine.enter(now, { cell: now.cell, data: before });
+      moveTo(engine.current(), before);
     };
     return { dispose, [Symbol.dispose]: dispose };
   }

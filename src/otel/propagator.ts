@@ -43,6 +43,25 @@ const DEFAULT_HEADER = 'contextvars';
 // An HTTP header name is an RFC 9110 token; lowercase, since HTTP/2 and Node lowercase names.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 const RESERVED_HEADERS = new Set(['traceparent', 'tracestate', 'baggage']);
+// Names that are tokens but no place for a value of ours: the carrier is a plain object, where
+// `__proto__` sets the prototype (nothing is written) and `constructor` is read from it on
+// extract; HTTP/1 framing and routing headers that Node's http acts on; and the connection-specific
+// headers Node's http2 refuses (ERR_HTTP2_INVALID_CONNECTION_HEADERS).
+const UNUSABLE_HEADERS = new Set([
+  '__proto__',
+  'constructor',
+  'connection',
+  'content-length',
+  'expect',
+  'host',
+  'http2-settings',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 function isCodec(c: unknown): c is ContextVarCodec<unknown> {
   return (
@@ -87,7 +106,8 @@ export class ContextVarPropagator implements TextMapPropagator {
   /**
    * @param options `{ vars, header?, format?, codecs? }`.
    * @throws TypeError when the options are malformed: not ContextVars, two vars with one name, a
-   * header that is not an HTTP token or is a W3C header, a codec that is not one or names no listed
+   * header that is not an HTTP token, is a W3C header or one a carrier object or Node's http treats
+   * specially (`__proto__`, `constructor`, `host`, `connection`, `transfer-encoding`...), a codec that is not one or names no listed
    * var, an unknown format, and for format `'baggage'` a header option or a var name that is not a
    * W3C baggage key.
    */
@@ -127,6 +147,11 @@ export class ContextVarPropagator implements TextMapPropagator {
     if (typeof header !== 'string' || !HEADER_NAME.test(header.toLowerCase())) {
       throw new TypeError(`ContextVarPropagator: header must be an HTTP header name, got ${reprValue(header)}`);
     }
+    if (UNUSABLE_HEADERS.has(header.toLowerCase())) {
+      throw new TypeError(
+        `ContextVarPropagator: header ${reprValue(header.toLowerCase())} cannot carry vars: a carrier object or Node's http treats it specially`,
+      );
+    }
     if (!baggage && RESERVED_HEADERS.has(header.toLowerCase())) {
       throw new TypeError(
         `ContextVarPropagator: header ${reprValue(header.toLowerCase())} belongs to a W3C propagator`,
@@ -164,7 +189,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     try {
       this.#format.inject(context, carrier, setter);
     } catch (error) {
-      this.#reporter.report('inject', `inject failed and was skipped: ${errorText(error)}`);
+      this.#reporter.report('inject', () => `inject failed and was skipped: ${errorText(error)}`);
     }
   }
 
@@ -178,7 +203,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     try {
       return this.#format.extract(context, carrier, getter);
     } catch (error) {
-      this.#reporter.report('extract', `extract failed and was ignored: ${errorText(error)}`);
+      this.#reporter.report('extract', () => `extract failed and was ignored: ${errorText(error)}`);
       return context;
     }
   }
@@ -198,7 +223,7 @@ export class ContextVarPropagator implements TextMapPropagator {
       } catch (error) {
         this.#reporter.report(
           `encode:${v.name}`,
-          `skipped ${reprValue(v.name)}: its codec's encode threw ${errorText(error)}`,
+          () => `skipped ${reprValue(v.name)}: its codec's encode threw ${errorText(error)}`,
         );
         return undefined;
       }
@@ -224,7 +249,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     } catch (error) {
       this.#reporter.report(
         `decode:${v.name}`,
-        `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`,
+        () => `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`,
       );
       return UNBOUND;
     }

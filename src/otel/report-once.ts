@@ -13,11 +13,22 @@ export class OnceReporter {
     this.#prefix = prefix;
   }
 
-  /** Warns with `message` unless `key` was reported before. */
-  report(key: string, message: string): void {
+  /**
+   * Warns with `message` unless `key` was reported before. A function is called only when the key
+   * is new: rendering a value (util.inspect of a 100,000-key object takes longer than a request)
+   * must cost once per report, not once per span or record. A message that throws while it is
+   * built is reported as such.
+   */
+  report(key: string, message: string | (() => string)): void {
     if (this.#seen.has(key)) return;
     this.#seen.add(key);
-    diag.warn(`${this.#prefix}: ${message}`);
+    let text: string;
+    try {
+      text = typeof message === 'string' ? message : message();
+    } catch (error) {
+      text = `a problem whose description failed: ${errorText(error)}`;
+    }
+    diag.warn(`${this.#prefix}: ${text}`);
   }
 }
 

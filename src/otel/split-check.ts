@@ -1,8 +1,8 @@
 import { diag } from '@opentelemetry/api';
+import { observeSets } from '../internal/set-observer';
+import { MANAGER_BRAND } from './manager';
 import { shared } from '../internal/shared';
-
-/** Set on every ContextVarsContextManager, whichever copy of the package made it. */
-export const MANAGER_BRAND: unique symbol = Symbol.for('otel-contextvars.manager') as never;
+import { warn } from '../internal/warn';
 
 // Where @opentelemetry/api 1.x keeps its registered globals (the context manager and the tracer
 // provider among them): one slot for every api copy of major version 1, 1.9 and 1.10 alike.
@@ -95,6 +95,9 @@ function reportSplit(manager: object, withTelemetry: boolean): void {
   if (withTelemetry && !visible.warned) {
     visible.warned = true;
     // Visible even where no diag logger is set (the default): a split loses data silently.
-    process.emitWarning(message, { code: SPLIT_WARNING_CODE });
+    warn(message, SPLIT_WARNING_CODE);
   }
 }
+
+// The core calls this on every set(); it does not import this layer.
+observeSets(checkSplit);

@@ -59,22 +59,23 @@ export class VarRecorder {
         if (value === UNBOUND) continue;
         const key = this.#keys[i];
         if (!this.#accepts(value)) {
+          // Rendered only for the first report: a skipped value then costs what the check costs.
           this.#reporter.report(
             v.name,
-            `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid ${this.#what} value`,
+            () => `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid ${this.#what} value`,
           );
           continue;
         }
         if (target.attributes !== undefined && Object.hasOwn(target.attributes, key)) continue;
         target.setAttribute(key, this.#copy(value) as never);
       } catch (error) {
-        this.#reporter.report(v.name, `could not record ${reprValue(v.name)}: ${errorText(error)}`);
+        this.#reporter.report(v.name, () => `could not record ${reprValue(v.name)}: ${errorText(error)}`);
       }
     }
   }
 
   /** Reports `message` once for `key`, under the processor's name. */
-  report(key: string, message: string): void {
+  report(key: string, message: string | (() => string)): void {
     this.#reporter.report(key, message);
   }
 }

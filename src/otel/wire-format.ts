@@ -7,8 +7,8 @@ export interface VarText {
   textOf(v: ContextVar<unknown>, value: unknown): string | undefined;
   /** The var's value from text (codec or string), or UNBOUND when it is refused (reported). */
   valueOf(v: ContextVar<unknown>, text: string): unknown;
-  /** Reports `message` once for `key`. */
-  report(key: string, message: string): void;
+  /** Reports `message` once for `key`; a function is called only when the key is new. */
+  report(key: string, message: string | (() => string)): void;
 }
 
 /** One way of carrying vars in a carrier: ContextVarPropagator's format 'header' or 'baggage'. */

@@ -48,7 +48,9 @@ describe('builds', () => {
       expect([subpath, Object.keys(target as object)]).toEqual([subpath, ['module', 'import', 'require']]);
     }
     const moduleBuild = readFileSync(path.join(ROOT, rootExport.module.default), 'utf8');
-    expect(moduleBuild).toMatch(/^import \{[^}]*AsyncLocalStorage[^}]*\} from "node:async_hooks";$/m);
+    // No Node built-in at the top level (a browser or worker bundle could not resolve it):
+    // node:async_hooks is looked up when the package loads.
+    expect(moduleBuild).not.toMatch(/^import [^;]* from "node:async_hooks"/m);
     expect(moduleBuild).toMatch(/from "@opentelemetry\/api";$/m);
     expect(moduleBuild).not.toMatch(/\brequire\(/);
     expect(readFileSync(path.join(ROOT, rootExport.import.default), 'utf8')).toMatch(

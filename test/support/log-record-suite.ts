@@ -63,6 +63,21 @@ const REFUSED: [string, unknown][] = [
   ['a cyclic object', cyclic],
 ];
 
+const sharedChild = { x: 1 };
+/** Values at the edge of what the logs SDKs take: the 2.x line refuses sharing, both an own `constructor`. */
+const SDK_EDGES: [string, unknown][] = [
+  ['an object sharing a child', { a: sharedChild, b: sharedChild }],
+  ['an array sharing a child', [sharedChild, sharedChild]],
+  ['a JSON.parse object with a constructor key', JSON.parse('{"constructor":"x","k":1}') as unknown],
+  ['a JSON.parse object with a constructor object', JSON.parse('{"constructor":{"name":"x"}}') as unknown],
+  ['a nested constructor key', { outer: JSON.parse('{"constructor":"x"}') as unknown }],
+  [
+    'an object without prototype with a constructor key',
+    Object.assign(Object.create(null) as object, { constructor: 1 }),
+  ],
+  ['an object whose constructor is Object, own', { constructor: Object, k: 1 }],
+];
+
 /** Declares the processor's behaviours for one logs SDK line. */
 export function logRecordProcessorSuite(sdk: SdkLogs): void {
   function setup(options: ConstructorParameters<typeof ContextVarLogRecordProcessor>[0]) {
@@ -154,6 +169,38 @@ export function logRecordProcessorSuite(sdk: SdkLogs): void {
     lines.length = 0;
     logger.emit({ body: 'direct', attributes: { direct: value as never } });
     expect(records()[2].attributes).toEqual({});
+  });
+
+  test.each(SDK_EDGES)(
+    '%s: 50 records give no warning of the logs SDK; what is recorded is what the SDK takes itself',
+    (_name, value) => {
+      const lines = recordingDiag();
+      const { logger, records } = setup({ vars: [payload] });
+      const ctx = payload.setIn(ROOT_CONTEXT, value);
+      for (let i = 0; i < 50; i++) logger.emit({ body: 'x', context: ctx });
+      expect(lines.filter((l) => !l.includes('ContextVarLogRecordProcessor'))).toEqual([]);
+      expect(lines.filter((l) => l.includes('ContextVarLogRecordProcessor')).length).toBeLessThanOrEqual(1);
+      const recorded = Object.hasOwn(records()[0].attributes, 'contextvar.payload');
+      // The SDK's own verdict on the same value, as a direct attribute.
+      lines.length = 0;
+      logger.emit({ body: 'direct', attributes: { direct: value as never } });
+      const sdkTakes = lines.length === 0 && Object.hasOwn(records()[50].attributes, 'direct');
+      if (recorded) expect(sdkTakes).toBe(true);
+      else expect(records()[0].attributes).toEqual({});
+    },
+  );
+
+  test('21 arrays sharing their children (2^20 paths) are skipped fast, with no warning of the logs SDK', () => {
+    const lines = recordingDiag();
+    let dag: unknown[] = ['leaf'];
+    for (let i = 0; i < 20; i++) dag = [dag, dag];
+    const { logger, records } = setup({ vars: [payload] });
+    const ctx = payload.setIn(ROOT_CONTEXT, dag);
+    const start = performance.now();
+    for (let i = 0; i < 50; i++) logger.emit({ body: 'x', context: ctx });
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(records().every((r) => !Object.hasOwn(r.attributes, 'contextvar.payload'))).toBe(true);
+    expect(lines.filter((l) => !l.includes('ContextVarLogRecordProcessor'))).toEqual([]);
   });
 
   test('a var bound to undefined is skipped: the logs data model has no undefined', () => {

@@ -1,5 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context as OtelContext } from '@opentelemetry/api';
+import { wrapInScope } from './call';
+import { rootFrame } from './root';
 import type { Cell, Engine, EngineKind, Frame } from './types';
 
 /**
@@ -9,60 +11,78 @@ import type { Cell, Engine, EngineKind, Frame } from './types';
  * callback of the same resource. Elsewhere it is only the fallback (see index.ts): values are
  * always seen, but `enterWith` sticks to the current resource (nodejs/node#41978).
  */
-export function createAlsEngine(kind: EngineKind, root: Frame): Engine {
-  const als = new AsyncLocalStorage<Frame>();
+export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStorage, first: Frame): Engine {
+  const als = new Storage<Frame>();
+  let root = first;
+  // The open scopes of this synchronous run, innermost last: the store before each, and the cell
+  // it entered (null for a `with`). A scope opens and closes within one synchronous call.
+  const before: (Frame | undefined)[] = [];
+  const entered: (Cell | null)[] = [];
 
-  function current(): Frame {
-    return als.getStore() ?? root;
+  function valid(frame: Frame | undefined): frame is Frame {
+    return frame?.epoch === root.epoch;
   }
 
-  function enter(_prev: Frame, next: Frame): void {
-    next.cell.data = next.data;
+  function current(): Frame {
+    const frame = als.getStore();
+    return valid(frame) ? frame : root;
+  }
+
+  function set(next: Frame): void {
     als.enterWith(next);
   }
 
-  function run<R>(
-    cell: Cell | null,
-    data: OtelContext,
-    fn: (...a: never) => R,
-    thisArg: unknown,
-    args: readonly unknown[],
-  ): R {
-    const stored = als.getStore();
-    const outer = stored ?? root;
-    const entering = cell !== null && cell !== outer.cell;
-    if (!entering && outer.data === data) {
-      // Already there (`with(active(), fn)`, a bound function called in its own context): skip
-      // the new AsyncContextFrame, the largest cost here. Unlike AsyncLocalStorage.run's own
-      // shortcut, a set() inside fn must still not reach the caller: put the caller's frame back.
-      try {
-        if (thisArg !== undefined) return Reflect.apply(fn, thisArg, args) as R;
-        // fn takes `never` arguments: tsc rejects a call with none unless asserted.
-        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-        return args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args);
-      } finally {
-        if (als.getStore() !== stored) als.enterWith(outer);
-      }
-    }
-    if (entering) cell.entered = true;
-    // What AsyncLocalStorage.run does on AsyncContextFrame (enter, call, enter the prior store),
-    // without its second getStore() and its extra JS frame per nesting level.
-    als.enterWith({ cell: entering ? cell : outer.cell, data });
-    try {
-      if (thisArg !== undefined) return Reflect.apply(fn, thisArg, args) as R;
-      // fn takes `never` arguments: tsc rejects a call with none unless asserted.
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-      return args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args);
-    } finally {
-      if (entering) {
-        // As in hooks.ts: the cell keeps the mapping current at the end of `ctx.run`.
-        const inner = als.getStore();
-        if (inner?.cell === cell) cell.data = inner.data;
-        cell.entered = false;
-      }
-      als.enterWith(outer);
-    }
+  // What AsyncLocalStorage.run does on AsyncContextFrame (enter, call, enter the prior store),
+  // split in two so that the public method's own frame is the only one per nesting level.
+  function enter(cell: Cell, context: OtelContext): number {
+    const mark = before.length;
+    before.push(als.getStore());
+    entered.push(cell);
+    cell.enter();
+    als.enterWith({ cell, context, inRun: true, epoch: root.epoch });
+    return mark;
   }
 
-  return { kind, current, enter, run };
+  function withData(context: OtelContext): number {
+    const stored = als.getStore();
+    const mark = before.length;
+    before.push(stored);
+    entered.push(null);
+    const outer = valid(stored) ? stored : root;
+    // Already there (`with(active(), fn)`, a bound function called in its own context): no new
+    // AsyncContextFrame, the largest cost here; a set() inside fn must still not reach the caller.
+    if (outer.context !== context) als.enterWith({ cell: outer.cell, context, inRun: outer.inRun, epoch: root.epoch });
+    return mark;
+  }
+
+  function exit(mark: number): void {
+    for (let i = entered.length - 1; i >= mark; i--) {
+      const cell = entered[i];
+      if (cell === null) continue;
+      const inner = als.getStore();
+      cell.exit(inner?.cell === cell ? inner.context : cell.context);
+      // A scope left open inside this one: its own store before comes back before ours.
+      if (i > mark) als.enterWith(before[i] ?? root);
+    }
+    const stored = before[mark];
+    before.length = mark;
+    entered.length = mark;
+    if (als.getStore() !== stored) als.enterWith(stored ?? root);
+  }
+
+  function disable(): void {
+    root = rootFrame(root.cell, root.epoch + 1);
+  }
+
+  const engine: Engine = {
+    kind,
+    current,
+    set,
+    enter,
+    with: withData,
+    exit,
+    wrap: (cell, context, fn, thisArg, args) => wrapInScope(engine, cell, context, fn, thisArg, args),
+    disable,
+  };
+  return engine;
 }

@@ -1,9 +1,14 @@
-import { createHook, executionAsyncResource } from 'node:async_hooks';
 import type { Context as OtelContext } from '@opentelemetry/api';
+import { wrapInScope } from './call';
+import type { AsyncHooksHost } from './host';
+import { rootFrame } from './root';
 import type { Cell, Engine, Frame } from './types';
 
 /** An async resource as this engine sees it: any object, carrying the frame under our symbol. */
 type Resource = Record<symbol, Frame | undefined>;
+
+/** What the async-hooks engine needs of `node:async_hooks`. */
+export type HooksHost = Required<Pick<AsyncHooksHost, 'createHook' | 'executionAsyncResource'>>;
 
 /** The async-hooks engine, with what its start-up self-check needs to drive it. */
 export interface HooksEngine extends Engine {
@@ -20,11 +25,12 @@ export interface HooksEngine extends Engine {
  * the next tick of an interval (nodejs/node#41978). This engine keeps its own per-resource frame,
  * with public APIs only, as Node's `executionAsyncResource` documentation shows: an init hook
  * copies the creating resource's frame onto each new resource, and reads go through
- * `executionAsyncResource()`. Owning the slot lets it undo an `enter` at the end of the
- * synchronous run that made it: work scheduled during the run copied the frame already and keeps
- * it; the resource's next callback starts from what it held before.
+ * `executionAsyncResource()`. Owning the slot lets it undo a `set` at the end of the synchronous
+ * run that made it: work scheduled during the run copied the frame already and keeps it; the
+ * resource's next callback starts from what it held before.
  */
-export function createHooksEngine(root: Frame): HooksEngine {
+export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
+  const { createHook, executionAsyncResource } = host;
   const key = Symbol('otel-contextvars.frame');
   const hook = createHook({
     init(_asyncId, _type, _triggerAsyncId, resource) {
@@ -32,15 +38,23 @@ export function createHooksEngine(root: Frame): HooksEngine {
       (resource as Resource)[key] = (executionAsyncResource() as Resource)[key];
     },
   });
+  let root = first;
   // Enabled on the first write: until then every frame is the root frame, and a process that
   // loads the package without using it pays nothing per async resource.
   let enabled = false;
-  // The resource `current()` last read: `enter` follows it with no user code in between, and
-  // `executionAsyncResource()` is the largest single cost of a set.
+  // The resource and frame `current()` last read: `set` follows it with no user code in between,
+  // and `executionAsyncResource()` is the largest single cost of a set.
   let lastRes: Resource | null = null;
-  // The resource of the innermost `run` on the synchronous stack: its `finally` restores it, so
-  // an `enter` there needs no undo record.
-  let scopeRes: Resource | null = null;
+  let lastFrame: Frame | null = null;
+  // The open scopes of this synchronous run, innermost last: the resource each wrote, what it held
+  // before, and the cell it entered (null for a `with`). A set on the innermost scope's resource
+  // needs no undo record: the scope's close restores it.
+  // Slots past `depth` are cleared, never shrunk: changing an array's length costs more than the
+  // rest of a scope.
+  const scopeRes: (Resource | null)[] = [];
+  const scopeBefore: (Frame | undefined)[] = [];
+  const scopeCell: (Cell | null)[] = [];
+  let depth = 0;
   // Undo records of this synchronous run, one per resource touched in a row: the resource, what
   // it held before, and the frame this run left on it.
   const undoRes: Resource[] = [];
@@ -55,18 +69,22 @@ export function createHooksEngine(root: Frame): HooksEngine {
     }
   }
 
+  function frameOf(res: Resource): Frame {
+    const frame = res[key];
+    return frame?.epoch === root.epoch ? frame : root;
+  }
+
   function current(): Frame {
     const res = executionAsyncResource() as Resource;
     lastRes = res;
-    return res[key] ?? root;
+    return (lastFrame = frameOf(res));
   }
 
-  function enter(prev: Frame, next: Frame): void {
-    next.cell.data = next.data;
+  function set(next: Frame): void {
     enable();
     let res = lastRes;
-    if (res === null || (res[key] ?? root) !== prev) res = executionAsyncResource() as Resource;
-    if (res !== scopeRes) {
+    if (res === null || frameOf(res) !== lastFrame) res = executionAsyncResource() as Resource;
+    if (depth === 0 || res !== scopeRes[depth - 1]) {
       const n = undoRes.length;
       if (n > 0 && undoRes[n - 1] === res) {
         undoFrame[n - 1] = next;
@@ -81,11 +99,12 @@ export function createHooksEngine(root: Frame): HooksEngine {
       }
     }
     res[key] = next;
+    lastFrame = next;
   }
 
   function seal(): void {
     // Newest first, so a resource touched twice (A, B, A) ends with what it held at the start.
-    // A resource whose frame changed since (a `run` put its own back) is left alone.
+    // A resource whose frame changed since (a run put its own back) is left alone.
     for (let i = undoRes.length - 1; i >= 0; i--) {
       const res = undoRes[i];
       if (res[key] === undoFrame[i]) res[key] = undoBefore[i];
@@ -94,45 +113,62 @@ export function createHooksEngine(root: Frame): HooksEngine {
     undoBefore.length = 0;
     undoFrame.length = 0;
     sealScheduled = false;
+    lastRes = null;
+    lastFrame = null;
   }
 
-  function run<R>(
-    cell: Cell | null,
-    data: OtelContext,
-    fn: (...a: never) => R,
-    thisArg: unknown,
-    args: readonly unknown[],
-  ): R {
-    if (!enabled) enable();
+  function open(res: Resource, cell: Cell | null): number {
+    const mark = depth;
+    scopeRes[mark] = res;
+    scopeBefore[mark] = res[key];
+    scopeCell[mark] = cell;
+    depth = mark + 1;
+    return mark;
+  }
+
+  function enter(cell: Cell, context: OtelContext): number {
+    enable();
     const res = executionAsyncResource() as Resource;
-    const stored = res[key];
-    const outer = stored ?? root;
-    const entering = cell !== null && cell !== outer.cell;
-    const outerScope = scopeRes;
-    scopeRes = res;
-    if (entering) {
-      cell.entered = true;
-      res[key] = { cell, data };
-    } else {
-      res[key] = outer.data === data ? outer : { cell: outer.cell, data };
-    }
-    try {
-      if (thisArg !== undefined) return Reflect.apply(fn, thisArg, args) as R;
-      // fn takes `never` arguments: tsc rejects a call with none unless asserted.
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-      return args.length === 0 ? (fn as () => R)() : (fn as (...a: unknown[]) => R)(...args);
-    } finally {
-      if (entering) {
-        // Python keeps what ran inside `ctx.run` in `ctx`: the cell holds the mapping current
-        // at the end (a set inside a nested `with` wrote through, but ended with its scope).
-        // Read afresh: fn's own runs may have left another frame here (TS still has it narrowed).
-        const inner = res[key] as Frame | undefined;
-        if (inner?.cell === cell) cell.data = inner.data;
-        cell.entered = false;
+    const mark = open(res, cell);
+    cell.enter();
+    res[key] = { cell, context, inRun: true, epoch: root.epoch };
+    return mark;
+  }
+
+  function withData(context: OtelContext): number {
+    enable();
+    const res = executionAsyncResource() as Resource;
+    const mark = open(res, null);
+    const outer = frameOf(res);
+    res[key] = outer.context === context ? outer : { cell: outer.cell, context, inRun: outer.inRun, epoch: root.epoch };
+    return mark;
+  }
+
+  function exit(mark: number): void {
+    // Innermost first, so a resource written by two scopes ends with what it held before both.
+    for (let i = depth - 1; i >= mark; i--) {
+      const res = scopeRes[i];
+      const cell = scopeCell[i];
+      if (res === null) continue; // never below depth: every open slot holds its resource
+      if (cell !== null) {
+        // Read afresh: the call's own sets may have left another frame here.
+        const inner = res[key];
+        cell.exit(inner?.cell === cell ? inner.context : cell.context);
       }
-      res[key] = stored;
-      scopeRes = outerScope;
+      res[key] = scopeBefore[i];
+      // Cleared, so the stack keeps no resource, frame or cell alive after its scope.
+      scopeRes[i] = null;
+      scopeBefore[i] = undefined;
+      scopeCell[i] = null;
     }
+    depth = mark;
+    // The read cache must not keep the scope's frame (and every value in it) alive.
+    lastRes = null;
+    lastFrame = null;
+  }
+
+  function disable(): void {
+    root = rootFrame(root.cell, root.epoch + 1);
   }
 
   function dispose(): void {
@@ -141,5 +177,17 @@ export function createHooksEngine(root: Frame): HooksEngine {
     enabled = true;
   }
 
-  return { kind: 'async-hooks', current, enter, run, seal, dispose };
+  const engine: HooksEngine = {
+    kind: 'async-hooks',
+    current,
+    set,
+    enter,
+    with: withData,
+    exit,
+    wrap: (cell, context, fn, thisArg, args) => wrapInScope(engine, cell, context, fn, thisArg, args),
+    disable,
+    seal,
+    dispose,
+  };
+  return engine;
 }

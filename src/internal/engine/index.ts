@@ -1,49 +1,108 @@
-import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
-import { ROOT_CONTEXT } from '@opentelemetry/api';
-import type { Context as OtelContext } from '@opentelemetry/api';
-import { shared } from '../shared';
 import { createAlsEngine } from './als';
+import { findAsyncHooks } from './host';
+import type { AsyncHooksHost } from './host';
 import { createHooksEngine } from './hooks';
+import { firstRoot } from './root';
+import { createScopedEngine } from './scoped';
 import { selfCheck } from './self-check';
-import type { Cell, Engine, Frame } from './types';
+import { createSyncEngine } from './sync';
+import { shared } from '../shared';
+import { warn } from '../warn';
+import type { Context as OtelContext } from '@opentelemetry/api';
+import type { Engine, Frame } from './types';
+
+type Storage = NonNullable<AsyncHooksHost['AsyncLocalStorage']>;
 
 /**
- * Whether AsyncLocalStorage keeps an `enterWith` store on the async resource for its next
- * callback: true on the async-hooks engine, false on AsyncContextFrame. Detected (one resource,
- * two callbacks), not read from the version or the flags, which can change.
+ * How AsyncLocalStorage behaves here, probed (never read from a version or a flag, which can
+ * change): 'sticky' when an `enterWith` store stays on an async resource for its next callback
+ * (async hooks), 'frame' when it does not (AsyncContextFrame), 'run-only' when `enterWith` throws
+ * or is missing but `run` works (workerd, edge runtimes), 'broken' when not even `run` works.
  */
-function enterWithSticks(): boolean {
-  const probe = new AsyncLocalStorage<boolean>();
-  const resource = new AsyncResource('otel-contextvars.probe');
-  resource.runInAsyncScope(() => probe.enterWith(true));
-  const sticky = resource.runInAsyncScope(() => probe.getStore() === true);
-  probe.disable();
-  resource.emitDestroy();
-  return sticky;
+function probeStorage(host: AsyncHooksHost, Storage: Storage): 'sticky' | 'frame' | 'run-only' | 'broken' {
+  try {
+    const probe = new Storage<number>();
+    if (probe.run(1, () => probe.getStore()) !== 1 || probe.getStore() !== undefined) return 'broken';
+  } catch {
+    return 'broken';
+  }
+  try {
+    const { AsyncResource } = host;
+    if (typeof AsyncResource !== 'function') return 'run-only';
+    const probe = new Storage<boolean>();
+    const resource = new AsyncResource('otel-contextvars.probe');
+    resource.runInAsyncScope(() => probe.enterWith(true));
+    const sticky = resource.runInAsyncScope(() => probe.getStore() === true);
+    resource.emitDestroy();
+    return sticky ? 'sticky' : 'frame';
+  } catch {
+    return 'run-only';
+  }
 }
 
-/** Picks the engine once per process (shared by every loaded copy; see shared.ts). */
+/** Runtimes whose designed engine is the run-scoped or synchronous one: no warning there. */
+function expectsLimitedEngine(): boolean {
+  const g = globalThis as { navigator?: { userAgent?: unknown }; EdgeRuntime?: unknown; process?: unknown };
+  try {
+    return (
+      g.navigator?.userAgent === 'Cloudflare-Workers' || typeof g.EdgeRuntime === 'string' || g.process === undefined
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Picks the engine once per process (shared by every loaded copy; see shared.ts). Never throws. */
 function selectEngine(): Engine {
-  const rootCell: Cell = { data: ROOT_CONTEXT, entered: false, facade: undefined };
-  const root: Frame = { cell: rootCell, data: ROOT_CONTEXT };
-  if (!enterWithSticks()) return createAlsEngine('async-context-frame', root);
-  const failure = selfCheck(createHooksEngine);
-  if (failure === undefined) return createHooksEngine(root);
-  process.emitWarning(
-    `otel-contextvars: ${failure}, so ContextVars fall back to AsyncLocalStorage.enterWith: every value is still ` +
-      'seen where it must be, but a set() without reset may also be seen by the next callback of the same async ' +
-      'resource (the next request on a keep-alive connection). Use ContextVar.run or isolated() for request scopes.',
-    { type: 'ContextVarWarning', code: 'OTEL_CONTEXTVARS_ENGINE_FALLBACK' },
+  const host = findAsyncHooks();
+  const Storage = host?.AsyncLocalStorage;
+  if (host === undefined || typeof Storage !== 'function') return limitedEngine(undefined);
+  const state = probeStorage(host, Storage);
+  if (state === 'frame') return createAlsEngine('async-context-frame', Storage, firstRoot());
+  if (state !== 'sticky') return limitedEngine(state === 'run-only' ? Storage : undefined);
+  const failure = selfCheck(host, createHooksEngine);
+  const { createHook, executionAsyncResource } = host;
+  if (failure === undefined && createHook !== undefined && executionAsyncResource !== undefined)
+    return createHooksEngine({ createHook, executionAsyncResource }, firstRoot());
+  warn(
+    `otel-contextvars: ${failure ?? 'async_hooks changed during the self-check'}, so ContextVars fall back to ` +
+      'AsyncLocalStorage.enterWith: every value is still seen where it must be, but a set() without reset may also ' +
+      'be seen by the next callback of the same async resource (the next request on a keep-alive connection). ' +
+      'Use ContextVar.run or isolated() for request scopes.',
+    'OTEL_CONTEXTVARS_ENGINE_FALLBACK',
   );
-  return createAlsEngine('fallback', root);
+  return createAlsEngine('fallback', Storage, firstRoot());
+}
+
+/** The run-scoped engine where only `run` works (given its AsyncLocalStorage), else the synchronous one. */
+function limitedEngine(runOnly: Storage | undefined): Engine {
+  if (!expectsLimitedEngine()) {
+    warn(
+      runOnly !== undefined
+        ? 'otel-contextvars: AsyncLocalStorage.enterWith does not work here, so ContextVars hold per scope: set() ' +
+            'outside ContextVar.run, Context.run, isolated() or a context manager with() throws a RuntimeError.'
+        : 'otel-contextvars: no working AsyncLocalStorage here, so ContextVars hold for synchronous scopes only: ' +
+            'a value set before an await or a timer is not seen in its callback.',
+      'OTEL_CONTEXTVARS_ENGINE_FALLBACK',
+    );
+  }
+  return runOnly !== undefined ? createScopedEngine(runOnly, firstRoot()) : createSyncEngine(firstRoot());
 }
 
 /** The process-wide engine. `var.ts`, `context.ts` and the manager use nothing else. */
 export const engine: Engine = shared('engine', selectEngine);
 
-/** A fresh cell holding `data` (the identity behind a new Context). */
-export function newCell(data: OtelContext): Cell {
-  return { data, entered: false, facade: undefined };
-}
+export { Cell } from './types';
+export type { Engine, EngineKind, Frame } from './types';
 
-export type { Cell, Engine, EngineKind, Frame } from './types';
+/**
+ * Makes `context` current in `frame`'s cell for the rest of this synchronous run (see Engine.set);
+ * `frame` is what `engine.current()` just returned. A frame that descends from a run entering its
+ * cell writes through to the cell (Python keeps a set made inside `ctx.run` in `ctx`, after an
+ * await too); any other set, such as one in a request handler running in the root cell, stays in
+ * the frames and never shows through a Context object read from elsewhere.
+ */
+export function moveTo(frame: Frame, context: OtelContext): void {
+  engine.set({ cell: frame.cell, context, inRun: frame.inRun, epoch: frame.epoch });
+  if (frame.inRun) frame.cell.keep(context);
+}

@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { ABSENT, HamtNode, Leaf, assoc, assocReplaced, dissoc, leaves, lookup } from './hamt';
+import { ABSENT, HamtNode, Leaf, assoc, dissoc, leaves, lookup } from './hamt';
 import { shared } from './shared';
 
 /** Marks a key removed by `deleteValue` in a {@link KeyLink} chain. */
@@ -8,7 +8,7 @@ const DELETED: unique symbol = Symbol('otel-contextvars.deleted');
 // Links before the chain is folded into a plain Context: reads walk the chain, so it stays short.
 const MAX_LINKS = 8;
 
-/** One non-var key set on a ContextData, newest first: an O(1) `setValue` without a Map copy. */
+/** One non-var key set on a VarContext, newest first: an O(1) `setValue` without a Map copy. */
 class KeyLink {
   constructor(
     readonly key: symbol,
@@ -29,7 +29,7 @@ class KeyLink {
  * BaseContext's `setValue` copies its whole Map; a link and a trie path keep both kinds of write
  * cheap whatever the context underneath. Every part is immutable once made.
  */
-class ContextData implements OtelContext {
+class VarContext implements OtelContext {
   constructor(
     readonly base: OtelContext | undefined,
     readonly keys: KeyLink | null,
@@ -54,16 +54,16 @@ class ContextData implements OtelContext {
     return this.#withKey(key, DELETED);
   }
 
-  #withKey(key: symbol, value: unknown): ContextData {
+  #withKey(key: symbol, value: unknown): VarContext {
     const length = this.keys === null ? 1 : this.keys.length + 1;
     if (length <= MAX_LINKS)
-      return new ContextData(this.base, new KeyLink(key, value, this.keys, length), this.vars, this.size);
+      return new VarContext(this.base, new KeyLink(key, value, this.keys, length), this.vars, this.size);
     // Fold the chain (oldest first) into a plain Context, as OpenTelemetry's own would hold it.
     const pending: KeyLink[] = [];
     for (let link = this.keys; link !== null; link = link.next) pending.push(link);
     let folded = this.base ?? ROOT_CONTEXT;
     for (let i = pending.length - 1; i >= 0; i--) folded = applyLink(folded, pending[i].key, pending[i].value);
-    return new ContextData(applyLink(folded, key, value), null, this.vars, this.size);
+    return new VarContext(applyLink(folded, key, value), null, this.vars, this.size);
   }
 }
 
@@ -72,55 +72,59 @@ function applyLink(ctx: OtelContext, key: symbol, value: unknown): OtelContext {
 }
 
 function readVar(ctx: OtelContext, id: number): unknown {
-  return ctx instanceof ContextData ? lookup(ctx.vars, id) : ABSENT;
+  return ctx instanceof VarContext ? lookup(ctx.vars, id) : ABSENT;
 }
 
 function foreignBase(ctx: OtelContext): OtelContext | undefined {
   return ctx === ROOT_CONTEXT ? undefined : ctx;
 }
 
-function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): OtelContext {
-  if (!(ctx instanceof ContextData))
-    return new ContextData(foreignBase(ctx), null, assoc(null, new Leaf(id, key, value)), 1);
-  const vars = assoc(ctx.vars, new Leaf(id, key, value));
-  return new ContextData(ctx.base, ctx.keys, vars, assocReplaced() === null ? ctx.size + 1 : ctx.size);
+/** The result of a write: the new context and what the var held before (`ABSENT` if unbound). */
+export interface VarWrite {
+  readonly context: OtelContext;
+  readonly previous: unknown;
 }
 
-// What the last writeVar() replaced, read from the trie's one out-parameter, so set() learns the
-// old value for its token from the same walk that wrote the new one.
-function previousWrite(): unknown {
-  const replaced = assocReplaced();
-  return replaced === null ? ABSENT : replaced.value;
+function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): VarWrite {
+  if (!(ctx instanceof VarContext))
+    return {
+      context: new VarContext(foreignBase(ctx), null, assoc(null, new Leaf(id, key, value)), 1),
+      previous: ABSENT,
+    };
+  // Read before the write (a trie of a few dozen vars is one node deep): the old value for the
+  // token, and whether the binding is new for the count.
+  const previous = lookup(ctx.vars, id);
+  const vars = assoc(ctx.vars, new Leaf(id, key, value));
+  const size = previous === ABSENT ? ctx.size + 1 : ctx.size;
+  return { context: new VarContext(ctx.base, ctx.keys, vars, size), previous };
 }
 
 function removeVar(ctx: OtelContext, id: number): OtelContext {
-  if (!(ctx instanceof ContextData)) return ctx;
+  if (!(ctx instanceof VarContext)) return ctx;
   const vars = dissoc(ctx.vars, id);
   if (vars === ctx.vars) return ctx;
-  return new ContextData(ctx.base, ctx.keys, vars, ctx.size - 1);
+  return new VarContext(ctx.base, ctx.keys, vars, ctx.size - 1);
 }
 
 function* varEntries(ctx: OtelContext): Generator<[object, unknown]> {
-  if (!(ctx instanceof ContextData)) return;
+  if (!(ctx instanceof VarContext)) return;
   for (const leaf of leaves(ctx.vars)) yield [leaf.key, leaf.value];
 }
 
 function varCount(ctx: OtelContext): number {
-  return ctx instanceof ContextData ? ctx.size : 0;
+  return ctx instanceof VarContext ? ctx.size : 0;
 }
 
 // The first loaded copy's implementation serves every copy: a context built by one copy must be
 // readable by the others, which `instanceof` across two copies of the class would not allow.
-const impl = shared('data', () => ({ ABSENT, readVar, writeVar, previousWrite, removeVar, varEntries, varCount }));
+const impl = shared('data', () => ({ ABSENT, readVar, writeVar, removeVar, varEntries, varCount }));
 
 /** Marker for "no binding", distinct from every value including undefined. */
 export const NO_VALUE: unknown = impl.ABSENT;
 /** The value bound to var `id` in `ctx`, or {@link NO_VALUE}. O(log32 n). */
 export const readVarIn: (ctx: OtelContext, id: number) => unknown = impl.readVar;
-/** A new context with var `id` bound to `value`; every other key kept. O(log32 n). */
-export const writeVarIn: (ctx: OtelContext, id: number, key: object, value: unknown) => OtelContext = impl.writeVar;
-/** What the most recent {@link writeVarIn} replaced: the old value, or {@link NO_VALUE}. */
-export const previousOfLastWrite: () => unknown = impl.previousWrite;
+/** A new context with var `id` bound to `value`, every other key kept, and the var's previous value. O(log32 n). */
+export const writeVarIn: (ctx: OtelContext, id: number, key: object, value: unknown) => VarWrite = impl.writeVar;
 /** A new context without var `id` (the same context when it was not bound). O(log32 n). */
 export const removeVarIn: (ctx: OtelContext, id: number) => OtelContext = impl.removeVar;
 /** [var, value] pairs bound in `ctx`, in a stable order. */

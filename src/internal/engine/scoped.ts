@@ -1,0 +1,83 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context as OtelContext } from '@opentelemetry/api';
+import { RuntimeError } from '../../errors';
+import { invoke } from './call';
+import { rootFrame } from './root';
+import type { Cell, Engine, Frame } from './types';
+
+/** The store of one scope: the frame its sets replace (mutable, unlike a frame). */
+interface Box {
+  frame: Frame;
+}
+
+/**
+ * The engine where only `AsyncLocalStorage.run` works (Cloudflare workerd with `nodejs_compat`,
+ * the Vercel / Next.js edge runtime: `enterWith` throws or is missing). Every scope (`run`,
+ * `Context.run`, `isolated`, the manager's `with`, which instrumentations call per request) runs
+ * in a box of its own, and a set replaces the frame in the current box. So inside a scope a set is
+ * seen by the rest of it, including async work the scope scheduled before the set (the difference
+ * from the Node engines); outside every scope there is no box, and a set there would be a
+ * process-wide write that every concurrent request sees: it throws instead.
+ */
+export function createScopedEngine(Storage: typeof AsyncLocalStorage, first: Frame): Engine {
+  const als = new Storage<Box>();
+  let root = first;
+
+  function current(): Frame {
+    const box = als.getStore();
+    return box?.frame.epoch === root.epoch ? box.frame : root;
+  }
+
+  function set(next: Frame): void {
+    const box = als.getStore();
+    if (box === undefined) {
+      throw new RuntimeError(
+        'cannot set a ContextVar outside any scope on this runtime (only AsyncLocalStorage.run works here): the ' +
+          'value would be seen by every concurrent request. Run the handler in a scope: isolated(handler), ' +
+          'ContextVar.run(value, fn) or copyContext().run(fn)',
+      );
+    }
+    box.frame = next;
+  }
+
+  // Scopes cannot be opened here without wrapping the call: the public methods call wrap().
+  function cannotOpen(): number {
+    return -1;
+  }
+
+  function wrap<R>(
+    cell: Cell | null,
+    context: OtelContext,
+    fn: (...a: never) => R,
+    thisArg: unknown,
+    args: readonly unknown[],
+  ): R {
+    if (cell === null) {
+      const outer = current();
+      const box: Box = { frame: { cell: outer.cell, context, inRun: outer.inRun, epoch: root.epoch } };
+      return als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
+    }
+    const box: Box = { frame: { cell, context, inRun: true, epoch: root.epoch } };
+    cell.enter();
+    try {
+      return als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
+    } finally {
+      cell.exit(box.frame.cell === cell ? box.frame.context : context);
+    }
+  }
+
+  function disable(): void {
+    root = rootFrame(root.cell, root.epoch + 1);
+  }
+
+  return {
+    kind: 'run-scoped',
+    current,
+    set,
+    enter: cannotOpen,
+    with: cannotOpen,
+    exit: () => undefined,
+    wrap,
+    disable,
+  };
+}
