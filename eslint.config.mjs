@@ -15,6 +15,8 @@ export default defineConfig(
     'scratch/',
     // Written by test/otel3/telemetry-file.test.ts and scripts/check-doc-blocks.mjs while they run.
     'test/otel3/scratch/',
+    // Written by `npm run docs` (TypeDoc).
+    'docs/api/',
     '.venv/',
     'consumers/.pack/',
     'consumers/*/out/',
