@@ -13,6 +13,10 @@ export default defineConfig(
     'dist/',
     'coverage/',
     'scratch/',
+    // Written by test/otel3/telemetry-file.test.ts and scripts/check-doc-blocks.mjs while they run.
+    'test/otel3/scratch/',
+    // Written by `npm run docs` (TypeDoc).
+    'docs/api/',
     '.venv/',
     'consumers/.pack/',
     'consumers/*/out/',

@@ -153,10 +153,12 @@ export class Context implements ReadonlyMap<ContextVar<unknown>, unknown> {
     return `<Context object at ${hex(this.#reprId)}>`;
   }
 
+  /** What `util.inspect` and `console.log` print: the same text as `toString()`, as Python's `repr`. */
   [inspectSymbol](): string {
     return this.toString();
   }
 
+  /** `'Context'`, so `Object.prototype.toString` names the class as it does for built-ins. */
   get [Symbol.toStringTag](): string {
     return 'Context';
   }

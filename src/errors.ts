@@ -6,6 +6,7 @@
  * Python equivalent: `LookupError` (CPython raises it with the var as its argument).
  */
 export class LookupError extends Error {
+  /** `'LookupError'`: the class name, as Python's exception type name. */
   override name = 'LookupError';
 }
 
@@ -14,6 +15,7 @@ export class LookupError extends Error {
  * Python equivalent: `ValueError`.
  */
 export class ValueError extends Error {
+  /** `'ValueError'`: the class name, as Python's exception type name. */
   override name = 'ValueError';
 }
 
@@ -22,5 +24,6 @@ export class ValueError extends Error {
  * Python equivalent: `RuntimeError`.
  */
 export class RuntimeError extends Error {
+  /** `'RuntimeError'`: the class name, as Python's exception type name. */
   override name = 'RuntimeError';
 }

@@ -64,10 +64,12 @@ export class Token<T> {
     return `<Token${used} var=${this.var.toString()} at ${hex(this.#reprId)}>`;
   }
 
+  /** What `util.inspect` and `console.log` print: the same text as `toString()`, as Python's `repr`. */
   [inspectSymbol](): string {
     return this.toString();
   }
 
+  /** `'Token'`, so `Object.prototype.toString` names the class as it does for built-ins. */
   get [Symbol.toStringTag](): string {
     return 'Token';
   }

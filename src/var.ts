@@ -314,10 +314,12 @@ export class ContextVar<T> {
     return `<ContextVar name=${reprValue(this.#name)}${shown} at ${hex(this.#reprId)}>`;
   }
 
+  /** What `util.inspect` and `console.log` print: the same text as `toString()`, as Python's `repr`. */
   [inspectSymbol](): string {
     return this.toString();
   }
 
+  /** `'ContextVar'`, so `Object.prototype.toString` names the class as it does for built-ins. */
   get [Symbol.toStringTag](): string {
     return 'ContextVar';
   }

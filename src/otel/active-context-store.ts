@@ -8,7 +8,9 @@ import { OnceReporter } from './report-once';
  * publisher's call; Node 26 calls `withScope(value)` before it and disposes the result after it.
  */
 export interface ChannelStore<V> {
+  /** Runs `fn` with `value` in the store, as `AsyncLocalStorage.run` (what `runStores` calls). */
   run<R>(value: V, fn: (...args: unknown[]) => R, ...args: unknown[]): R;
+  /** Puts `value` in the store until the returned scope is disposed (what Node 26's channels call). */
   withScope(value: V): Disposable;
 }
 

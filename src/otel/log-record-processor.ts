@@ -15,7 +15,9 @@ export type ContextVarLogRecordProcessorOptions = VarAttributeOptions;
  * `LogRecordProcessor` interface structurally.
  */
 export interface LogAttributeSettable {
+  /** Sets one attribute, as the logs SDK's `LogRecord.setAttribute`. */
   setAttribute(key: string, value?: unknown): unknown;
+  /** The attributes the record was emitted with (they win over a var of the same key). */
   readonly attributes?: Readonly<Record<string, unknown>>;
 }
 

@@ -13,6 +13,7 @@ export const MANAGER_BRAND: unique symbol = Symbol.for('otel-contextvars.manager
  * The shape of @opentelemetry/api 1.10's `ContextManagementToken`.
  */
 export interface AttachToken extends Disposable {
+  /** Restores the context that was active before the attach; a second call does nothing. */
   dispose(): void;
 }
 
@@ -47,6 +48,7 @@ export class ContextVarsContextManager implements ContextManager {
   /**
    * Runs `fn` with `context` active: inside, `active()` is exactly `context`, and the vars are
    * those stored in it (`with(ROOT_CONTEXT, fn)`: all unset). The Python Context identity stays.
+   * @typeParam F the callback's type, whose return type `with` returns
    */
   with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
     context: OtelContext,

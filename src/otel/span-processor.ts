@@ -11,7 +11,9 @@ export type ContextVarSpanProcessorOptions = VarAttributeOptions;
  * installed; the class still satisfies the SDK's `SpanProcessor` interface structurally.
  */
 export interface AttributeSettable {
+  /** Sets one attribute, as the SDK's `Span.setAttribute`. */
   setAttribute(key: string, value: AttributeValue): unknown;
+  /** The attributes already set (those passed to `startSpan` win over a var of the same key). */
   readonly attributes?: Attributes;
 }
 

@@ -215,12 +215,16 @@ describe('3.3 no bleeding between callbacks of one resource', () => {
   test('an emitter listener never sees what it set during an emit from an earlier tick', async () => {
     const ee = new EventEmitter();
     const seen: (string | undefined)[] = [];
-    ee.on('x', (n: number) => {
-      seen.push(v.get(undefined));
-      v.set(`emit ${n}`);
+    // Resolved by the fourth emit itself, not polled.
+    const fourEmits = new Promise<void>((resolve) => {
+      ee.on('x', (n: number) => {
+        seen.push(v.get(undefined));
+        v.set(`emit ${n}`);
+        if (seen.length === 4) resolve();
+      });
     });
     const emitter = setInterval(() => ee.emit('x', seen.length), 1);
-    while (seen.length < 4) await sleep(2);
+    await fourEmits;
     clearInterval(emitter);
     expect(seen.slice(0, 4)).toEqual([undefined, undefined, undefined, undefined]);
   });

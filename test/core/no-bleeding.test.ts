@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ContextVar } from '../../src/index';
 import { engine } from '../../src/internal/engine/index';
 import { close, getJson, listen } from '../support/http';
+import { SEED_TITLE, runRandom } from '../support/prng';
 
 const requestId = new ContextVar<string>('requestId');
 const user = new ContextVar<string>('user');
@@ -19,7 +20,7 @@ interface Seen {
   afterAwait: [string | undefined, string | undefined];
 }
 
-describe('http server with keep-alive clients', () => {
+describe(`http server with keep-alive clients (${SEED_TITLE})`, () => {
   test('a handler never sees values a previous request set without reset', async () => {
     const sockets = new Set<net.Socket>();
     const server = http.createServer(
@@ -29,7 +30,7 @@ describe('http server with keep-alive clients', () => {
           const atEntry: Seen['atEntry'] = [requestId.get('<unset>'), user.get('<unset>')];
           requestId.set(id);
           user.set(`user-${id}`);
-          await sleep(Math.random() * 3);
+          await sleep(runRandom() * 3);
           const afterAwait: Seen['afterAwait'] = [requestId.get(undefined), user.get(undefined)];
           res.end(JSON.stringify({ id, atEntry, afterAwait }));
         })(),
@@ -57,7 +58,7 @@ describe('http server with keep-alive clients', () => {
   });
 });
 
-describe('net server', () => {
+describe(`net server (${SEED_TITLE})`, () => {
   test("a socket's data event never sees what the previous data event set", async () => {
     const seen: (string | undefined)[] = [];
     const server = net.createServer((socket) => {
@@ -85,7 +86,7 @@ describe('net server', () => {
   });
 });
 
-describe('one resource, many callbacks', () => {
+describe(`one resource, many callbacks (${SEED_TITLE})`, () => {
   test('a callback never sees what an earlier callback of its resource set, however sets interleave', async () => {
     const job = new AsyncResource('job');
     const other = new AsyncResource('other');

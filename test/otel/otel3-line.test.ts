@@ -27,7 +27,7 @@ if (line.runs) {
     );
     expect(installed).toEqual(pinned);
     expect(pinned['@opentelemetry/sdk-trace']).toMatch(/^3\./);
-    // jest.config.ts made the same decision and runs test/otel3 as the otel-3.x project.
+    // jest.projects.cjs made the same decision and runs test/otel3 as the otel-3.x project.
     expect((globalThis as { otel3ProjectIncluded?: boolean }).otel3ProjectIncluded).toBe(true);
   });
 } else if (line.mustRun) {

@@ -16,6 +16,7 @@ import { UNSET, foreignValues, randomShortAwait } from '../support/observe';
 import { close, listen } from '../support/http';
 import type { Observation } from '../support/observe';
 import { pipeline } from '../support/pipelined-client.cjs';
+import { SEED_TITLE, runRandom } from '../support/prng';
 
 const requestId = new ContextVar<string>('requestId');
 const user = new ContextVar<string>('user');
@@ -42,7 +43,7 @@ async function until(done: () => boolean, what: string, limitMs = 20_000): Promi
   }
 }
 
-describe('keep-alive http server, 16 connections x 200 requests', () => {
+describe(`keep-alive http server, 16 connections x 200 requests (${SEED_TITLE})`, () => {
   test('no handler sees a value set by another request, at entry or after its await', async () => {
     const CONNECTIONS = 16;
     const PER_CONNECTION = 200;
@@ -52,7 +53,7 @@ describe('keep-alive http server, 16 connections x 200 requests', () => {
       requestsPerSocket.set(req.socket, (requestsPerSocket.get(req.socket) ?? 0) + 1);
       // Half the requests answer before the await, so the next request on the same connection
       // arrives while this handler is still suspended with its values set.
-      const answerEarly = Math.random() < 0.5;
+      const answerEarly = runRandom() < 0.5;
       if (answerEarly) res.end();
       void unitOfWork(req.url!.slice(1), observations).then(() => {
         if (!answerEarly) res.end();
@@ -88,7 +89,7 @@ describe('keep-alive http server, 16 connections x 200 requests', () => {
   });
 });
 
-describe('net server, successive data events on one socket', () => {
+describe(`net server, successive data events on one socket (${SEED_TITLE})`, () => {
   test('16 sockets x 200 data events: each starts unset and keeps only its own values', async () => {
     const SOCKETS = 16;
     const MESSAGES = 200;
@@ -125,7 +126,7 @@ describe('net server, successive data events on one socket', () => {
   });
 });
 
-describe('timers and emitters, one tick after another', () => {
+describe(`timers and emitters, one tick after another (${SEED_TITLE})`, () => {
   test("8 setIntervals x 40 ticks: a tick sees the interval's creation context, never an earlier tick's values", async () => {
     const INTERVALS = 8;
     const TICKS = 40;
@@ -173,7 +174,7 @@ describe('timers and emitters, one tick after another', () => {
               pending.push(unitOfWork(id, observations));
               if (pending.length === 100) void Promise.all(pending).then(() => resolve());
             });
-            for (let n = 0; n < 100; n++) setTimeout(() => emitter.emit('job', `e${e}-${n}`), Math.random() * 20);
+            for (let n = 0; n < 100; n++) setTimeout(() => emitter.emit('job', `e${e}-${n}`), runRandom() * 20);
           }),
       ),
     );
@@ -182,7 +183,7 @@ describe('timers and emitters, one tick after another', () => {
   });
 });
 
-describe('pipelined http requests (several in one socket write)', () => {
+describe(`pipelined http requests (several in one socket write) (${SEED_TITLE})`, () => {
   // Node's HTTP parser dispatches every request of one chunk inside one synchronous run on one
   // async resource, so they are not separate callbacks the way keep-alive requests are. The
   // right expectation: a handler wrapped in `isolated()` (or dispatched by the OTel http
@@ -191,7 +192,7 @@ describe('pipelined http requests (several in one socket write)', () => {
     const observations: Observation[] = [];
     const server = http.createServer(
       isolated((req: http.IncomingMessage, res: http.ServerResponse) => {
-        const answerEarly = Math.random() < 0.5;
+        const answerEarly = runRandom() < 0.5;
         if (answerEarly) res.end();
         void unitOfWork(req.url!.slice(1), observations).then(() => {
           if (!answerEarly) res.end();
@@ -283,7 +284,7 @@ async function produce(queue: JobQueue<Job>): Promise<void> {
   queue.close();
 }
 
-describe('job-queue worker: one long-lived loop handling queued jobs', () => {
+describe(`job-queue worker: one long-lived loop handling queued jobs (${SEED_TITLE})`, () => {
   // The loop is one async function, so (as with one asyncio Task in Python) what its body sets
   // stays for its next iteration. Pinned because it is why the recipes below exist.
   test('a loop body that sets vars directly carries them into the next job, as one asyncio Task would', async () => {

@@ -12,3 +12,15 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * The seed of this test file's randomized load (each jest test file loads its own copy of this
+ * module): `TEST_SEED` from the environment replays a failing run, else a fresh seed.
+ */
+export const RUN_SEED = process.env.TEST_SEED === undefined ? Date.now() >>> 0 : Number(process.env.TEST_SEED) >>> 0;
+
+/** This file's generator, seeded with `RUN_SEED`: the load tests' timings and choices come from it. */
+export const runRandom = seededRandom(RUN_SEED);
+
+/** For the describe titles of randomized tests, so a failure's report names the seed that replays it. */
+export const SEED_TITLE = `seed ${RUN_SEED}, replay with TEST_SEED=${RUN_SEED}`;

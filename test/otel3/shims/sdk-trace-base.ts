@@ -1,6 +1,6 @@
 // The 2.x package name @opentelemetry/sdk-trace-base, answered by the 3.x @opentelemetry/sdk-trace,
 // so the root tests of the span processor, propagators, log fields and registration run unchanged
-// on the 3.x line (jest.config.ts maps the name here in the otel-3.x project). Only constructor
+// on the 3.x line (jest.projects.cjs maps the name here in the otel-3.x project). Only constructor
 // shapes are adapted: 3.x renamed BasicTracerProvider to TracerProvider, and its processors take
 // `{ exporter }` where 2.x took the exporter itself. Everything else is the 3.x SDK's own.
 import {
