@@ -46,6 +46,29 @@ for (const file of markdownFiles()) {
   }
 }
 
+// The three packages the platform docs use whose types live only in the consumer projects that run
+// them for real (consumers/next, consumers/workerd): the members the docs call, declared here with
+// the shapes those packages document, so the rest of each block is still checked.
+const SHIMS = `
+declare module '@vercel/otel' {
+  export function registerOTel(options: { serviceName: string; contextManager?: unknown; spanProcessors?: unknown[] }): void;
+}
+declare module 'next/server' {
+  export class NextRequest extends Request {}
+  export class NextResponse extends Response {
+    static next(init?: { request?: { headers?: Headers } }): NextResponse;
+  }
+}
+declare module '@microlabs/otel-cf-workers' {
+  export class BatchTraceSpanProcessor {
+    constructor(exporter: unknown);
+  }
+  export function instrument<H>(handler: H, config: { service: { name: string }; spanProcessors?: unknown[] }): H;
+}
+`;
+fs.writeFileSync(path.join(OUT, 'package-shims.d.ts'), SHIMS);
+blocks.push('package-shims.d.ts');
+
 const rel = (p) => path.relative(OUT, path.join(ROOT, p)).replaceAll(path.sep, '/');
 fs.writeFileSync(path.join(OUT, 'package.json'), JSON.stringify({ type: 'module' }));
 fs.writeFileSync(

@@ -9,6 +9,7 @@ export { ContextVarsContextManager } from './otel/manager';
 export type { AttachToken } from './otel/manager';
 export { ContextVarSpanProcessor } from './otel/span-processor';
 export type { ContextVarSpanProcessorOptions, AttributeSettable } from './otel/span-processor';
+export type { VarAttributeOptions } from './otel/processor-options';
 export { ContextVarPropagator } from './otel/propagator';
 export type { ContextVarPropagatorOptions, ContextVarCodec } from './otel/propagator';
 export { logFields } from './otel/log-fields';
