@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 suites=(test/core/engine.test.ts test/core/async-semantics.test.ts test/core/no-bleeding.test.ts test/core/conformance.test.ts
-  test/otel/manager-contract.test.ts test/otel/interplay.test.ts test/reliability)
+  test/otel/manager-contract.test.ts test/otel/interplay.test.ts test/otel/channel-stores.test.ts test/reliability)
 for variant in "node@22 --experimental-async-context-frame" "node@24 --no-async-context-frame" "node@26 --no-async-context-frame"; do
   read -r pkg flag <<<"${variant}"
   echo "=== ${pkg} ${flag}"
