@@ -13,7 +13,7 @@ import { reply, serveCpu } from './child';
 const { context } = api;
 
 const oursMiddleware: RequestHandler = (_req, _res, next) => {
-  // No reset: what a request sets never reaches the next request (SPEC 3.3).
+  // No reset: what a request sets never reaches the next request.
   VARS.tenant.set('tenant-1');
   VARS.user.set(7);
   VARS.sampled.set(true);

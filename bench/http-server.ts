@@ -22,7 +22,7 @@ function oursHandler(): http.RequestListener {
   // eslint-disable-next-line @typescript-eslint/no-misused-promises
   return async (req, res) => {
     const seen = a.get(0) + b.get(0) + c.get(0);
-    // No reset: values set in a handler never reach the next request (SPEC 3.3).
+    // No reset: values set in a handler never reach the next request.
     a.set(seen + 1);
     b.set(2);
     c.set(3);

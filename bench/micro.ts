@@ -64,7 +64,7 @@ const OPS: readonly { op: OpName; figure: string; goal: Goal | null }[] = [
   {
     op: 'set-reset',
     figure: 'v.set(x); v.reset(t) / context.with(active().setValue(k,x), noop)',
-    // Issue 8: 0.8 where AsyncLocalStorage runs on async hooks (Node 20, 22), 1.0 on Node 24+.
+    // The goal: 0.8 where AsyncLocalStorage runs on async hooks (Node 20, 22), 1.0 on Node 24+.
     goal: { op: '<=', value: Number(process.versions.node.split('.')[0]) >= 24 ? 1.0 : 0.8 },
   },
 ];

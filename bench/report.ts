@@ -1,5 +1,5 @@
 // The table every figure ends up in: one row per figure, ours against the stock manager (or the
-// raw AsyncLocalStorage floor), their ratio and the goal from issue 8.
+// raw AsyncLocalStorage floor), their ratio and the goal it is held to.
 
 /**
  * A goal on the ratio ours / base, or with `on: 'ms over base'` on the difference ours - base in

@@ -1,4 +1,4 @@
-// `npm run bench`: every figure of issue 8, ours against OpenTelemetry's stock
+// `npm run bench`: every per-operation and end-to-end figure, ours against OpenTelemetry's stock
 // AsyncLocalStorageContextManager, measured in this one run, printed as Markdown tables with the
 // Node version, date and machine size; also redraws docs/perf-set-reset.svg from this run's
 // set+reset series merged with those of other Node lines (docs/perf-data.json).

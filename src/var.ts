@@ -85,7 +85,7 @@ export class ContextVar<T> {
     // Python: "type 'ContextVar' is not an acceptable base type".
     if (new.target !== ContextVar) throw new TypeError("type 'ContextVar' is not an acceptable base type");
     if (typeof name !== 'string') throw new TypeError(`context variable name must be a string, got ${reprValue(name)}`);
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, not a crash further in
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
       throw new TypeError(`ContextVar options must be an object, got ${reprValue(options)}`);
     }

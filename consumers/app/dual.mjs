@@ -1,4 +1,4 @@
-// Node loads the installed package through `import` and `require` as one instance (SPEC 6).
+// Node loads the installed package through `import` and `require` as one instance.
 import { createRequire } from 'node:module';
 import * as esm from 'otel-contextvars';
 

@@ -1,6 +1,6 @@
 // Type-checks src/use.ts, as ESM and as CommonJS (src/use.cts, a copy) under node16 and nodenext
-// and for bundlers, on every TypeScript version this project installs (5.2, the floor SPEC 5
-// promises, through 7), strict, with @types/node and lib es2022, without skipLibCheck. From 5.6
+// and for bundlers, on every TypeScript version this project installs (5.2, the floor the docs
+// promise, through 7), strict, with @types/node and lib es2022, without skipLibCheck. From 5.6
 // on, also with lib esnext, where the Context's iterators keep the iterator helpers (src/helpers.ts).
 // Also pins the documented requirement: without @types/node, @opentelemetry/api's types fail.
 import { execFile } from 'node:child_process';

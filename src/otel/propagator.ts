@@ -112,12 +112,12 @@ export class ContextVarPropagator implements TextMapPropagator {
    * W3C baggage key.
    */
   constructor(options: ContextVarPropagatorOptions) {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, not a crash further in
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`ContextVarPropagator: an options object was expected, got ${reprValue(options)}`);
     }
     const { vars, header = DEFAULT_HEADER, codecs = {}, format = 'header' } = options;
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, not a crash further in
     if (format !== 'header' && format !== 'baggage') {
       throw new TypeError(`ContextVarPropagator: format must be 'header' or 'baggage', got ${reprValue(format)}`);
     }
@@ -157,7 +157,7 @@ export class ContextVarPropagator implements TextMapPropagator {
         `ContextVarPropagator: header ${reprValue(header.toLowerCase())} belongs to a W3C propagator`,
       );
     }
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, as the SPEC asks
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, not a crash further in
     if (typeof codecs !== 'object' || codecs === null) {
       throw new TypeError(`ContextVarPropagator: codecs must be an object keyed by var name, got ${reprValue(codecs)}`);
     }

@@ -1,4 +1,4 @@
-// SPEC section 3: how values follow (and do not follow) asynchronous work on Node.js.
+// How values follow (and do not follow) asynchronous work on Node.js.
 import { EventEmitter, once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT_CONTEXT } from '@opentelemetry/api';

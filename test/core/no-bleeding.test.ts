@@ -1,4 +1,4 @@
-// SPEC 3.3 with real servers on 127.0.0.1: a value set without reset in one request's handler is
+// No bleeding, with real servers on 127.0.0.1: a value set without reset in one request's handler is
 // never seen by the next request on the same keep-alive connection, by other requests, or by the
 // next `data` event of a socket. On Node 20/22 (async-hooks AsyncLocalStorage) enterWith alone
 // would leak here (nodejs/node#41978); on Node 24+ (AsyncContextFrame) it would not.

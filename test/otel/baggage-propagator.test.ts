@@ -1,4 +1,4 @@
-// SPEC section 4, issue 9 item 5: ContextVarPropagator({ format: 'baggage' }) carries the vars as
+// ContextVarPropagator({ format: 'baggage' }) carries the vars as
 // W3C Baggage entries and replaces OpenTelemetry's W3CBaggagePropagator in a composite. Checked
 // against that propagator itself (@opentelemetry/core), both ways.
 import { ROOT_CONTEXT, propagation } from '@opentelemetry/api';

@@ -1,4 +1,4 @@
-// SPEC section 4, first points: zero setup, one registration line, spans/baggage/vars in one
+// Zero setup, one registration line, spans/baggage/vars in one
 // active context both ways, and a diag report when another manager holds the global slot.
 import { ROOT_CONTEXT, context, diag, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';

@@ -1,4 +1,4 @@
-// SPEC section 4: logFields() gives trace_id, span_id, trace_flags of the active span (when valid)
+// logFields() gives trace_id, span_id, trace_flags of the active span (when valid)
 // plus the listed bound vars, for a pino mixin or a winston format. Real pino and winston writing
 // to in-memory streams, a real HTTP server with concurrent requests, no mocks.
 import http from 'node:http';

@@ -1,4 +1,4 @@
-// SPEC section 4, issue 9 item 4: ContextVarLogRecordProcessor on the 2.x line's logs SDK
+// ContextVarLogRecordProcessor on the 2.x line's logs SDK
 // (@opentelemetry/sdk-logs 0.2xx, api 1.9). The same behaviours run on sdk-logs 3.x in
 // test/otel3/log-record-processor.test.ts.
 import * as sdkLogs from '@opentelemetry/sdk-logs';

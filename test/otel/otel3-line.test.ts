@@ -1,4 +1,4 @@
-// Issue 9, item 1: both OpenTelemetry JS lines are tested. The 2.x line runs from the root
+// Both OpenTelemetry JS lines are tested. The 2.x line runs from the root
 // devDependencies on every Node line; the 3.x line (api 1.10, SDK 3.x) lives in the nested project
 // test/otel3 and runs as its own jest project where it can (Node >= 22.15, installed). This file
 // says when it does not run, and why; under CI on a line that supports 3.x, not running is a failure.

@@ -1,4 +1,4 @@
-// Issue 9 item 4 on the 2.x line: pino through @opentelemetry/instrumentation-pino 0.69's log
+// On the 2.x line: pino through @opentelemetry/instrumentation-pino 0.69's log
 // sending, NodeSDK 0.2xx and ContextVarLogRecordProcessor. A real server on 127.0.0.1, keep-alive
 // clients, twelve concurrent requests, in a child process (instrumentations patch real module
 // loading): every record emitted inside a request carries that request's vars and trace id.

@@ -1,4 +1,4 @@
-// Issue 9 item 6: Node service A -> a Python service using OpenTelemetry Python's own propagation
+// Node service A -> a Python service using OpenTelemetry Python's own propagation
 // (opentelemetry-api's W3C trace-context and baggage propagators, test/fixtures/python) -> Node
 // service B, all on 127.0.0.1 with keep-alive clients. One trace id end to end; the vars set in A
 // arrive in Python as baggage, Python adds an entry of its own, and all arrive in B as ContextVars.

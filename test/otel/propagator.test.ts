@@ -1,4 +1,4 @@
-// SPEC section 4: ContextVarPropagator carries the listed vars across processes in its own header,
+// ContextVarPropagator carries the listed vars across processes in its own header,
 // composes with the W3C trace-context and baggage propagators, and ignores malformed or oversized
 // input without throwing. Real propagators, a real worker thread and a real child process.
 import path from 'node:path';

@@ -1,4 +1,4 @@
-// SPEC section 4: ContextVarSpanProcessor copies the listed vars bound in a span's parent context
+// ContextVarSpanProcessor copies the listed vars bound in a span's parent context
 // into attributes at start (key = prefix + name); invalid attribute values are skipped and
 // reported once through diag, never thrown. Real tracer providers and exporters, no mocks.
 import { ROOT_CONTEXT, context, propagation, trace } from '@opentelemetry/api';

@@ -1,4 +1,4 @@
-// Issue 9 item 2 (2.x line): registration cannot fail silently. NodeTracerProvider.register()
+// On the 2.x line: registration cannot fail silently. NodeTracerProvider.register()
 // without a contextManager registers the stock manager; vars then live apart from spans. The
 // package says so once through diag and, once vars are used with spans, once visibly through
 // process.emitWarning naming the fix; takeOverContextManager() is that fix. Its own file: both

@@ -1,4 +1,4 @@
-// Issue 9 item 3: each 3.x setup of the README runs as a user runs it (a child Node process,
+// Each 3.x setup of the README runs as a user runs it (a child Node process,
 // TypeScript through tsx, `otel-contextvars` resolved to the built package, one api 1.10 through
 // test/otel3/support/resolve.mjs) and prints the vars on a span, a log record and the headers.
 import { runNode } from '../support/run-node';

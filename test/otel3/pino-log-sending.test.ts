@@ -1,4 +1,4 @@
-// Issue 9 item 4 on the 3.x line: pino through @opentelemetry/instrumentation-pino 0.70's log
+// On the 3.x line: pino through @opentelemetry/instrumentation-pino 0.70's log
 // sending, NodeSDK 0.30x and ContextVarLogRecordProcessor. A real server on 127.0.0.1, keep-alive
 // clients, twelve concurrent requests, in a child process (instrumentations patch real module
 // loading): every record emitted inside a request carries that request's vars and trace id.

@@ -1,4 +1,4 @@
-// Issue 9 item 2 on the 3.x line: startNodeSdk() (@opentelemetry/sdk-node 0.30x) has no
+// On the 3.x line: startNodeSdk() (@opentelemetry/sdk-node 0.30x) has no
 // contextManager option and registers the stock AsyncLocalStorageContextManager. Until ours takes
 // over, spans and log records miss the vars, and one process warning names the fix; after
 // takeOverContextManager(), spans and log records carry them. Its own file: the reports are once

@@ -160,7 +160,7 @@ describe(`timers and emitters, one tick after another (${SEED_TITLE})`, () => {
   // Each emit runs in its own timer callback, all scheduled before the first emit: emits from
   // separate ticks, as a socket's or a queue client's events are. (An emit made from inside one
   // async function is that function's synchronous code: a listener's set() reaches the rest of it,
-  // per the async rule, SPEC 3.4.)
+  // per the async rule for a set before the first await.)
   test("8 emitters x 100 emits from separate timer callbacks: a listener never sees an earlier emit's values", async () => {
     const observations: Observation[] = [];
     await Promise.all(

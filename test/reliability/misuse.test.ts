@@ -1,4 +1,4 @@
-// Wrong input: every misuse of SPEC sections 1-2 throws its documented error class (with
+// Wrong input: every misuse of the public API throws its documented error class (with
 // `name` equal to the class name) and leaves the current context exactly as it was: the same
 // active OpenTelemetry Context object, the same Python-style Context, the same values. Then user
 // code that throws inside every scope-like API, and the context after it.

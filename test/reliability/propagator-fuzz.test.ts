@@ -1,5 +1,5 @@
 // Hostile input: 10,000 generated and hand-written malformed `contextvars` headers and hostile carriers
-// through ContextVarPropagator.extract (SPEC 4: "malformed or oversized input is ignored, never
+// through ContextVarPropagator.extract (the promise: "malformed or oversized input is ignored, never
 // thrown"). Beyond "does not throw", each case checks properties any correct extract has: only
 // listed vars come out, every value that comes out was in the header, a well-formed entry mixed
 // with garbage still comes out intact, oversized input changes nothing, the time per header is
