@@ -1,6 +1,6 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { wrapInScope } from './call';
+import { scopedEngine } from './call';
 import { rootFrame } from './root';
 import type { Cell, Engine, EngineKind, Frame } from './types';
 
@@ -80,15 +80,5 @@ export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStor
     root = rootFrame(root.cell, root.epoch + 1);
   }
 
-  const engine: Engine = {
-    kind,
-    current,
-    set,
-    enter,
-    with: withData,
-    exit,
-    wrap: (cell, context, fn, thisArg, args) => wrapInScope(engine, cell, context, fn, thisArg, args),
-    disable,
-  };
-  return engine;
+  return scopedEngine(kind, { current, set, enter, with: withData, exit, disable });
 }

@@ -1,5 +1,5 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
-import type { Cell, Engine } from './types';
+import type { Cell, Engine, EngineKind } from './types';
 
 /**
  * Calls `fn` with `thisArg` and `args`. A direct call when there is no receiver: `Reflect.apply`
@@ -31,4 +31,17 @@ export function wrapInScope<R>(
   } finally {
     engine.exit(mark);
   }
+}
+
+/**
+ * An engine from the operations of one that opens scopes itself, with `wrap` made of them: what
+ * the async-context-frame, async-hooks and synchronous engines share.
+ */
+export function scopedEngine(kind: EngineKind, ops: Omit<Engine, 'kind' | 'wrap'>): Engine {
+  const engine: Engine = {
+    kind,
+    ...ops,
+    wrap: (cell, context, fn, thisArg, args) => wrapInScope(engine, cell, context, fn, thisArg, args),
+  };
+  return engine;
 }

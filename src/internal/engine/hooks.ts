@@ -1,5 +1,5 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { wrapInScope } from './call';
+import { scopedEngine } from './call';
 import type { AsyncHooksHost } from './host';
 import { rootFrame } from './root';
 import type { Cell, Engine, Frame } from './types';
@@ -177,17 +177,5 @@ export function createHooksEngine(host: HooksHost, first: Frame): HooksEngine {
     enabled = true;
   }
 
-  const engine: HooksEngine = {
-    kind: 'async-hooks',
-    current,
-    set,
-    enter,
-    with: withData,
-    exit,
-    wrap: (cell, context, fn, thisArg, args) => wrapInScope(engine, cell, context, fn, thisArg, args),
-    disable,
-    seal,
-    dispose,
-  };
-  return engine;
+  return { ...scopedEngine('async-hooks', { current, set, enter, with: withData, exit, disable }), seal, dispose };
 }

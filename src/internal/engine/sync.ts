@@ -1,5 +1,5 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { wrapInScope } from './call';
+import { scopedEngine } from './call';
 import { rootFrame } from './root';
 import type { Cell, Engine, Frame } from './types';
 
@@ -58,15 +58,5 @@ export function createSyncEngine(first: Frame): Engine {
     frame = root;
   }
 
-  const engine: Engine = {
-    kind: 'synchronous',
-    current,
-    set,
-    enter,
-    with: withData,
-    exit,
-    wrap: (cell, context, fn, thisArg, args) => wrapInScope(engine, cell, context, fn, thisArg, args),
-    disable,
-  };
-  return engine;
+  return scopedEngine('synchronous', { current, set, enter, with: withData, exit, disable });
 }
