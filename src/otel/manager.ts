@@ -64,7 +64,10 @@ export class ContextVarsContextManager implements ContextManager {
     const mark = engine.with((context = checkContext(context)));
     if (mark < 0) return engine.wrap(null, context, fn, thisArg, args);
     try {
-      return thisArg === undefined ? fn(...args) : fn.apply(thisArg, args);
+      // A direct call where it can be: a spread of no arguments costs as much as the scope.
+      if (thisArg !== undefined) return fn.apply(thisArg, args);
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+      return args.length === 0 ? (fn as () => ReturnType<F>)() : fn(...args);
     } finally {
       engine.exit(mark);
     }

@@ -2,12 +2,16 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { Cell } from './types';
 import type { Frame } from './types';
 
-/** The frame of an epoch's root: the root cell with the empty OpenTelemetry Context. */
-export function rootFrame(cell: Cell, epoch: number): Frame {
-  return { cell, context: ROOT_CONTEXT, inRun: false, epoch };
+/** The root frame of an engine: a root cell of its own with the empty OpenTelemetry Context. */
+export function firstRoot(): Frame {
+  return { cell: new Cell(ROOT_CONTEXT), context: ROOT_CONTEXT, inRun: false };
 }
 
-/** The first root frame of an engine, in a root cell of its own. */
-export function firstRoot(): Frame {
-  return rootFrame(new Cell(ROOT_CONTEXT), 0);
+/**
+ * What an engine's `disable()` does to the scopes open on the synchronous stack: each cell they
+ * entered is left (it keeps the mapping it started from), and the stack is emptied, so their
+ * closes restore nothing from before and `exit(mark)` of such a scope finds nothing to close.
+ */
+export function leaveAll(cells: readonly unknown[]): void {
+  for (const cell of cells) if (cell instanceof Cell && cell.entered) cell.exit(cell.context);
 }

@@ -2,7 +2,6 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { RuntimeError } from '../../errors';
 import { invoke } from './call';
-import { rootFrame } from './root';
 import type { Cell, Engine, Frame } from './types';
 
 /** The store of one scope: the frame its sets replace (mutable, unlike a frame). */
@@ -19,13 +18,12 @@ interface Box {
  * from the Node engines); outside every scope there is no box, and a set there would be a
  * process-wide write that every concurrent request sees: it throws instead.
  */
-export function createScopedEngine(Storage: typeof AsyncLocalStorage, first: Frame): Engine {
-  const als = new Storage<Box>();
-  let root = first;
+export function createScopedEngine(Storage: typeof AsyncLocalStorage, root: Frame): Engine {
+  let als = new Storage<Box>();
 
   function current(): Frame {
     const box = als.getStore();
-    return box?.frame.epoch === root.epoch ? box.frame : root;
+    return box === undefined ? root : box.frame;
   }
 
   function set(next: Frame): void {
@@ -54,10 +52,10 @@ export function createScopedEngine(Storage: typeof AsyncLocalStorage, first: Fra
   ): R {
     if (cell === null) {
       const outer = current();
-      const box: Box = { frame: { cell: outer.cell, context, inRun: outer.inRun, epoch: root.epoch } };
+      const box: Box = { frame: { cell: outer.cell, context, inRun: outer.inRun } };
       return als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
     }
-    const box: Box = { frame: { cell, context, inRun: true, epoch: root.epoch } };
+    const box: Box = { frame: { cell, context, inRun: true } };
     cell.enter();
     try {
       return als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
@@ -67,7 +65,8 @@ export function createScopedEngine(Storage: typeof AsyncLocalStorage, first: Fra
   }
 
   function disable(): void {
-    root = rootFrame(root.cell, root.epoch + 1);
+    // A new storage: every box of the old one is read nowhere (workerd's disable() throws).
+    als = new Storage<Box>();
   }
 
   return {

@@ -1,6 +1,6 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { scopedEngine } from './call';
-import { rootFrame } from './root';
+import { leaveAll } from './root';
 import type { Cell, Engine, Frame } from './types';
 
 /**
@@ -10,15 +10,15 @@ import type { Cell, Engine, Frame } from './types';
  * current when it runs (the root frame, outside every scope), not the one it was scheduled in.
  * A set outside every scope changes the root frame, which is fine where one page is one user.
  */
-export function createSyncEngine(first: Frame): Engine {
-  let root = first;
-  let frame = first;
+export function createSyncEngine(root: Frame): Engine {
+  let frame = root;
   // The frame before each open scope and the cell it entered (null for a `with`), innermost last.
+  // Browsers have no stack of requests to keep short, so plain arrays.
   const before: Frame[] = [];
   const entered: (Cell | null)[] = [];
 
   function current(): Frame {
-    return frame.epoch === root.epoch ? frame : root;
+    return frame;
   }
 
   function set(next: Frame): void {
@@ -30,20 +30,21 @@ export function createSyncEngine(first: Frame): Engine {
     before.push(frame);
     entered.push(cell);
     cell.enter();
-    frame = { cell, context, inRun: true, epoch: root.epoch };
+    frame = { cell, context, inRun: true };
     return mark;
   }
 
   function withData(context: OtelContext): number {
     const mark = before.length;
-    const base = current();
     before.push(frame);
     entered.push(null);
-    frame = { cell: base.cell, context, inRun: base.inRun, epoch: root.epoch };
+    frame = { cell: frame.cell, context, inRun: frame.inRun };
     return mark;
   }
 
   function exit(mark: number): void {
+    // A scope open across a disable(): the stack was emptied, nothing of it comes back.
+    if (mark >= before.length) return;
     for (let i = entered.length - 1; i >= mark; i--) {
       const cell = entered[i];
       if (cell !== null) cell.exit(frame.cell === cell ? frame.context : cell.context);
@@ -54,7 +55,9 @@ export function createSyncEngine(first: Frame): Engine {
   }
 
   function disable(): void {
-    root = rootFrame(root.cell, root.epoch + 1);
+    leaveAll(entered);
+    before.length = 0;
+    entered.length = 0;
     frame = root;
   }
 

@@ -45,17 +45,15 @@ export class Cell {
 }
 
 /**
- * What the engine keeps current: a cell, the OpenTelemetry Context active in it, whether the
+ * What the engine keeps current: a cell, the OpenTelemetry Context active in it, and whether the
  * frame descends from a run that entered the cell (only those sets are kept by the cell: a set in
- * a request handler running in the root cell never shows through the root Context), and the epoch
- * it was made in (a manager's `disable()` starts a new epoch; older frames are then active
- * nowhere). Frames never change once made, so a frame captured by scheduled work stays what it was.
+ * a request handler running in the root cell never shows through the root Context). Frames never
+ * change once made, so a frame captured by scheduled work stays what it was.
  */
 export interface Frame {
   readonly cell: Cell;
   readonly context: OtelContext;
   readonly inRun: boolean;
-  readonly epoch: number;
 }
 
 /**
@@ -70,7 +68,7 @@ export interface Frame {
 export interface Engine {
   /** Which implementation this is, for tests and diagnostics. */
   readonly kind: EngineKind;
-  /** The frame code runs in now; the root frame of the current epoch outside any. */
+  /** The frame code runs in now; the root frame outside any. */
   current(): Frame;
   /**
    * Makes `next` current for the rest of this synchronous run and everything it schedules from
@@ -101,7 +99,10 @@ export interface Engine {
     thisArg: unknown,
     args: readonly unknown[],
   ): R;
-  /** Starts a new epoch: every frame made before is active nowhere (the managers' `disable()`). */
+  /**
+   * Makes every frame made before active nowhere (the managers' `disable()`): the engine moves to
+   * a new slot (a new AsyncLocalStorage, a new resource symbol), so nothing is checked per read.
+   */
   disable(): void;
 }
 
