@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     `### Node ${process.version} (V8 ${process.versions.v8}), ${new Date().toISOString().slice(0, 10)}`,
     '',
     `Machine: ${os.availableParallelism()} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ` +
-      `${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, shared with other engineers' test runs. ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}. ` +
       `@opentelemetry/api ${version('@opentelemetry/api')}, stock manager: ` +
       `@opentelemetry/context-async-hooks ${version('@opentelemetry/context-async-hooks')}. ` +
       `Load average (1 min) at start ${load0}, at end ${loadNow()}.`,
