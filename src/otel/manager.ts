@@ -66,7 +66,6 @@ export class ContextVarsContextManager implements ContextManager {
     try {
       // A direct call where it can be: a spread of no arguments costs as much as the scope.
       if (thisArg !== undefined) return fn.apply(thisArg, args);
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
       return args.length === 0 ? (fn as () => ReturnType<F>)() : fn(...args);
     } finally {
       engine.exit(mark);
