@@ -3,9 +3,10 @@
 // both processes that carry its trace id.
 //
 // This process is the frontend. Its middleware sets request.id, tenant and user.id once per
-// request; nothing passes them down. The HTTP instrumentation injects them (ContextVarPropagator)
-// next to traceparent and baggage into the call to the backend, a second Node process
-// (examples/demo/backend.ts), where they are back in the vars before the handler runs.
+// request; nothing passes them down. It calls the backend, a second Node process
+// (examples/demo/backend.ts), with fetch(): the undici instrumentation injects the vars
+// (ContextVarPropagator) next to traceparent and baggage, and they are back in the vars before the
+// backend's handler runs.
 //
 // With OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER=otlp) set, both services also export
 // over OTLP/HTTP, e.g. to an OpenTelemetry Collector or Jaeger (see docs/demo.md).
@@ -57,6 +58,12 @@ function get(
   });
 }
 
+/** A call to the backend with fetch(), traced by @opentelemetry/instrumentation-undici. */
+async function fetchText(port: number, pathname: string): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}${pathname}`, { signal: AbortSignal.timeout(5_000) });
+  return { status: res.status, body: await res.text() };
+}
+
 function header(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -75,7 +82,7 @@ function startFrontend(backendPort: number): http.Server {
       try {
         log.info('checkout started');
         for (const step of ['/stock', '/payment']) {
-          const answer = await get(backendPort, step);
+          const answer = await fetchText(backendPort, step);
           if (answer.status !== 200) throw new Error(`backend ${step}: ${answer.status}`);
         }
         log.info('checkout complete');

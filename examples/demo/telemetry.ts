@@ -6,6 +6,7 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -27,9 +28,11 @@ export const tenant = new ContextVar<string>('tenant');
 export const user = new ContextVar<string>('user.id');
 const vars = [requestId, tenant, user];
 
-// Registered at import time, before any service code loads `http`. The instrumentation traces
+// Registered at import time, before any service code loads `http` or calls fetch(). The instrumentation traces
 // through the global tracer provider, which `startTelemetry` sets once the service knows its name.
-registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
+// fetch() goes through undici, which the HTTP instrumentation does not see: without the undici
+// instrumentation, a fetch carries neither the trace nor the vars.
+registerInstrumentations({ instrumentations: [new HttpInstrumentation(), new UndiciInstrumentation()] });
 
 // Warnings from OpenTelemetry (an unreachable collector, a split context manager) go to stderr,
 // so a misconfiguration is visible instead of silently losing spans.
