@@ -1,3 +1,4 @@
+import { varIdOf } from '../internal/brand';
 import type { ContextVar } from '../var';
 
 /**
@@ -7,17 +8,9 @@ import type { ContextVar } from '../var';
 export const UNBOUND: unknown = Symbol('otel-contextvars.unbound');
 
 /**
- * Whether `v` looks like a ContextVar. By shape rather than `instanceof`, so vars made by another
- * loaded copy of this package are accepted too.
+ * Whether `v` is a ContextVar: the brand check `Context` uses too (internal/brand.ts), so a var of
+ * another loaded copy of this package is accepted and an object shaped like one is not.
  */
 export function isContextVar(v: unknown): v is ContextVar<unknown> {
-  const candidate = v as ContextVar<unknown>;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof candidate.name === 'string' &&
-    typeof candidate.get === 'function' &&
-    typeof candidate.getIn === 'function' &&
-    typeof candidate.setIn === 'function'
-  );
+  return varIdOf(v) !== undefined;
 }
