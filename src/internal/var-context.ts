@@ -128,7 +128,11 @@ function varCount(ctx: OtelContext): number {
 // readable by the others, which `instanceof` across two copies of the class would not allow.
 const impl = shared('data', () => ({ ABSENT, readVar, writeVar, removeVar, varEntries, varCount }));
 
-/** Marker for "no binding", distinct from every value including undefined. */
+/**
+ * Marker for "no binding", distinct from every value including undefined. Integrations pass it as
+ * the default to `getIn`: it comes back only when the var has no binding, which tells "unbound"
+ * apart from "bound to undefined" without the var's own default getting in.
+ */
 export const NO_VALUE: unknown = impl.ABSENT;
 /** The value bound to var `id` in `ctx`, or {@link NO_VALUE}. O(log32 n). */
 export const readVarIn: (ctx: OtelContext, id: number) => unknown = impl.readVar;

@@ -10,7 +10,7 @@ import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
 import { sendableProperties } from './baggage-properties';
 import { errorText } from './report-once';
-import { UNBOUND } from './var-shape';
+import { NO_VALUE } from '../internal/var-context';
 import { percentDecode, percentPair } from './wire-format';
 import type { VarText, WireFormat } from './wire-format';
 
@@ -103,8 +103,8 @@ function injectBaggage(
   };
   const baggage = propagation.getBaggage(context);
   for (const v of vars) {
-    const value = v.getIn(context, UNBOUND);
-    if (value === UNBOUND) continue;
+    const value = v.getIn(context, NO_VALUE);
+    if (value === NO_VALUE) continue;
     const text = io.textOf(v, value);
     // An unchanged value keeps the properties its entry arrived with.
     const received = baggage?.getEntry(v.name);
@@ -194,8 +194,8 @@ function extractBaggage(
   let ctx = propagation.setBaggage(context, propagation.createBaggage(entries));
   for (const [name, v] of byName) {
     if (!Object.hasOwn(entries, name)) continue;
-    const value = io.valueOf(v, entries[name].value);
-    if (value !== UNBOUND) ctx = v.setIn(ctx, value);
+    const value = io.decode(v, entries[name].value);
+    if (value !== NO_VALUE) ctx = v.setIn(ctx, value);
   }
   return ctx;
 }

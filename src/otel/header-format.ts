@@ -1,7 +1,7 @@
 import type { Context as OtelContext, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
-import { UNBOUND } from './var-shape';
+import { NO_VALUE } from '../internal/var-context';
 import { percentDecode, percentPair } from './wire-format';
 import type { VarText, WireFormat } from './wire-format';
 
@@ -38,7 +38,7 @@ export class HeaderFormat implements WireFormat {
     const entries: string[] = [];
     let length = 0;
     for (const v of this.#vars) {
-      const entry = this.#encodeEntry(v, v.getIn(context, UNBOUND));
+      const entry = this.#encodeEntry(v, v.getIn(context, NO_VALUE));
       if (entry === undefined) continue;
       const added = (entries.length > 0 ? 1 : 0) + entry.length;
       if (entries.length >= MAX_ENTRIES || length + added > MAX_HEADER_LENGTH) {
@@ -73,14 +73,14 @@ export class HeaderFormat implements WireFormat {
       if (v === undefined || seen.has(v.name)) continue;
       seen.add(v.name);
       const valueText = percentDecode(entry.slice(eq + 1));
-      const value = valueText === undefined ? UNBOUND : this.#io.valueOf(v, valueText);
-      if (value !== UNBOUND) ctx = v.setIn(ctx, value);
+      const value = valueText === undefined ? NO_VALUE : this.#io.decode(v, valueText);
+      if (value !== NO_VALUE) ctx = v.setIn(ctx, value);
     }
     return ctx;
   }
 
   #encodeEntry(v: ContextVar<unknown>, value: unknown): string | undefined {
-    if (value === UNBOUND) return undefined;
+    if (value === NO_VALUE) return undefined;
     const text = this.#io.textOf(v, value);
     if (text === undefined) return undefined;
     const entry = percentPair(v.name, text);

@@ -3,7 +3,8 @@ import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
 import { jsonValue } from './json-value';
 import { OnceReporter, errorText } from './report-once';
-import { UNBOUND, isContextVar } from './var-shape';
+import { NO_VALUE } from '../internal/var-context';
+import { isContextVar } from './var-shape';
 
 // One report per process: logFields runs on every log line.
 const reporter = new OnceReporter('otel-contextvars logFields');
@@ -65,8 +66,8 @@ function addVar(fields: Record<string, unknown>, v: ContextVar<unknown>): void {
   }
   try {
     // get(), not getIn(context.active()): vars work with no context manager registered at all.
-    const value = v.get(UNBOUND);
-    if (value === UNBOUND) return;
+    const value = v.get(NO_VALUE);
+    if (value === NO_VALUE) return;
     const json = jsonValue(value);
     if (!json.ok) {
       // Once per var name: a var keeps its unserializable value for many lines.

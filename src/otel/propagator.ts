@@ -5,7 +5,8 @@ import type { ContextVar } from '../var';
 import { OnceReporter, errorText } from './report-once';
 import { BaggageFormat, isBaggageKey } from './baggage-format';
 import { HeaderFormat } from './header-format';
-import { UNBOUND, isContextVar } from './var-shape';
+import { NO_VALUE } from '../internal/var-context';
+import { isContextVar } from './var-shape';
 import type { VarText, WireFormat } from './wire-format';
 
 /**
@@ -172,7 +173,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     }
     const io: VarText = {
       textOf: (v, value) => this.#textOf(v, value),
-      valueOf: (v, text) => this.#valueOf(v, text),
+      decode: (v, text) => this.#decode(v, text),
       report: (key, message) => this.#reporter.report(key, message),
     };
     this.#format = baggage
@@ -240,8 +241,8 @@ export class ContextVarPropagator implements TextMapPropagator {
     return text;
   }
 
-  /** The var's value from received text, through its codec; UNBOUND (reported once) when refused. */
-  #valueOf(v: ContextVar<unknown>, text: string): unknown {
+  /** The var's value from received text, through its codec; NO_VALUE (reported once) when refused. */
+  #decode(v: ContextVar<unknown>, text: string): unknown {
     const codec = this.#codecs.get(v.name);
     if (codec === undefined) return text;
     try {
@@ -251,7 +252,7 @@ export class ContextVarPropagator implements TextMapPropagator {
         `decode:${v.name}`,
         () => `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`,
       );
-      return UNBOUND;
+      return NO_VALUE;
     }
   }
 }

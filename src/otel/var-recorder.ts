@@ -4,7 +4,7 @@ import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
 import { readVarAttributeOptions } from './processor-options';
 import { OnceReporter, errorText } from './report-once';
-import { UNBOUND } from './var-shape';
+import { NO_VALUE } from '../internal/var-context';
 
 /** What a telemetry item needs for the recorder: the SDKs' Span and ReadWriteLogRecord have both. */
 export interface AttributeTarget {
@@ -55,8 +55,8 @@ export class VarRecorder {
     for (let i = 0; i < this.#vars.length; i++) {
       const v = this.#vars[i];
       try {
-        const value = v.getIn(ctx, UNBOUND);
-        if (value === UNBOUND) continue;
+        const value = v.getIn(ctx, NO_VALUE);
+        if (value === NO_VALUE) continue;
         const key = this.#keys[i];
         if (!this.#accepts(value)) {
           // Rendered only for the first report: a skipped value then costs what the check costs.

@@ -6,7 +6,7 @@ export interface VarText {
   /** The var's value as text (codec or string), or undefined when it cannot be sent (reported). */
   textOf(v: ContextVar<unknown>, value: unknown): string | undefined;
   /** The var's value from text (codec or string), or UNBOUND when it is refused (reported). */
-  valueOf(v: ContextVar<unknown>, text: string): unknown;
+  decode(v: ContextVar<unknown>, text: string): unknown;
   /** Reports `message` once for `key`; a function is called only when the key is new. */
   report(key: string, message: string | (() => string)): void;
 }
