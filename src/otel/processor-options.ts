@@ -25,20 +25,34 @@ export function readVarAttributeOptions(
   who: string,
   options: unknown,
 ): { vars: ContextVar<unknown>[]; keys: string[] } {
-  if (typeof options !== 'object' || options === null) {
-    throw new TypeError(`${who}: an options object was expected, got ${reprValue(options)}`);
-  }
+  requireOptionsObject(who, options);
   const { vars, attributePrefix = DEFAULT_PREFIX } = options as Partial<VarAttributeOptions>;
-  if (!Array.isArray(vars)) throw new TypeError(`${who}: vars must be an array of ContextVars, got ${reprValue(vars)}`);
+  const list = readVarList(who, vars, 'they would share one attribute');
   if (typeof attributePrefix !== 'string') {
     throw new TypeError(`${who}: attributePrefix must be a string, got ${reprValue(attributePrefix)}`);
   }
+  return { vars: list, keys: list.map((v) => attributePrefix + v.name) };
+}
+
+/** @throws TypeError naming `who` when `options` is not an object. */
+export function requireOptionsObject(who: string, options: unknown): asserts options is object {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`${who}: an options object was expected, got ${reprValue(options)}`);
+  }
+}
+
+/**
+ * The integrations' `vars` option checked, as a copy: an array of ContextVars with distinct names.
+ * @param why what two vars of one name would break, for the error message.
+ * @throws TypeError naming `who` otherwise.
+ */
+export function readVarList(who: string, vars: unknown, why: string): ContextVar<unknown>[] {
+  if (!Array.isArray(vars)) throw new TypeError(`${who}: vars must be an array of ContextVars, got ${reprValue(vars)}`);
   const names = new Set<string>();
-  for (const v of vars) {
+  for (const v of vars as unknown[]) {
     if (!isContextVar(v)) throw new TypeError(`${who}: a ContextVar was expected in vars, got ${reprValue(v)}`);
-    if (names.has(v.name))
-      throw new TypeError(`${who}: two vars are named ${reprValue(v.name)}; they would share one attribute`);
+    if (names.has(v.name)) throw new TypeError(`${who}: two vars are named ${reprValue(v.name)}; ${why}`);
     names.add(v.name);
   }
-  return { vars: [...vars], keys: vars.map((v) => attributePrefix + v.name) };
+  return [...(vars as ContextVar<unknown>[])];
 }

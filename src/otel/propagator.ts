@@ -6,7 +6,7 @@ import { OnceReporter, errorText } from './report-once';
 import { BaggageFormat, isBaggageKey } from './baggage-format';
 import { HeaderFormat } from './header-format';
 import { NO_VALUE } from '../internal/var-context';
-import { isContextVar } from './var-shape';
+import { readVarList, requireOptionsObject } from './processor-options';
 import type { VarText, WireFormat } from './wire-format';
 
 /**
@@ -113,10 +113,7 @@ export class ContextVarPropagator implements TextMapPropagator {
    * W3C baggage key.
    */
   constructor(options: ContextVarPropagatorOptions) {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, not a crash further in
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`ContextVarPropagator: an options object was expected, got ${reprValue(options)}`);
-    }
+    requireOptionsObject('ContextVarPropagator', options);
     const { vars, header = DEFAULT_HEADER, codecs = {}, format = 'header' } = options;
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JavaScript callers can pass anything: a clear TypeError, not a crash further in
     if (format !== 'header' && format !== 'baggage') {
@@ -128,16 +125,8 @@ export class ContextVarPropagator implements TextMapPropagator {
         "ContextVarPropagator: format 'baggage' writes the W3C baggage header; the header option is for format 'header'",
       );
     }
-    if (!Array.isArray(vars))
-      throw new TypeError(`ContextVarPropagator: vars must be an array of ContextVars, got ${reprValue(vars)}`);
     const byName = new Map<string, ContextVar<unknown>>();
-    for (const v of vars) {
-      if (!isContextVar(v))
-        throw new TypeError(`ContextVarPropagator: a ContextVar was expected in vars, got ${reprValue(v)}`);
-      if (byName.has(v.name))
-        throw new TypeError(
-          `ContextVarPropagator: two vars are named ${reprValue(v.name)}; names are the keys on the wire`,
-        );
+    for (const v of readVarList('ContextVarPropagator', vars, 'names are the keys on the wire')) {
       if (baggage && !isBaggageKey(v.name)) {
         throw new TypeError(
           `ContextVarPropagator: ${reprValue(v.name)} is not a W3C baggage key (an HTTP token), so it cannot be a baggage entry's key`,
