@@ -4,7 +4,7 @@
 // value never runs its getters. Callers catch whatever a hook or a proxy trap still throws.
 
 /** Node's util.inspect hook key (a registered symbol, so no import of node:util is needed). */
-const INSPECT_HOOK = Symbol.for('nodejs.util.inspect.custom');
+const inspectHookKey = Symbol.for('nodejs.util.inspect.custom');
 const MAX_ITEMS = 100;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
@@ -45,7 +45,7 @@ function properties(value: object, depth: number, skipIndices: boolean): string[
 }
 
 function renderObject(value: object, depth: number): string {
-  const hook = (value as Record<symbol, unknown>)[INSPECT_HOOK];
+  const hook = (value as Record<symbol, unknown>)[inspectHookKey];
   if (typeof hook === 'function') {
     const out = (hook as Hook).call(value, 1 - depth, { depth: 1 - depth }, (v) => render(v, depth + 1));
     return typeof out === 'string' ? out : out === value ? '[Circular]' : render(out, depth);
