@@ -105,7 +105,7 @@ export class ContextVar<T> {
    * from the registered var's (a default where it has none, or a different value).
    */
   static for<T>(name: string, options?: ContextVarOptions<T>): ContextVar<T> {
-    if (typeof name !== 'string') throw new TypeError(`context variable name must be a string, got ${reprValue(name)}`);
+    // A name that is not a string is never registered: the constructor below refuses it.
     const found = registry.named.get(name);
     if (found === undefined) {
       const v = new ContextVar<T>(name, options);

@@ -55,6 +55,7 @@ export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStor
   function exit(mark: number): void {
     // A scope open across a disable(): the stack was emptied, nothing of it comes back.
     if (mark >= depth) return;
+    const stored = scopes[mark] as Frame | undefined;
     for (let at = depth - 2; at >= mark; at -= 2) {
       const cell = scopes[at + 1] as Cell | null;
       if (cell !== null) {
@@ -63,11 +64,10 @@ export function createAlsEngine(kind: EngineKind, Storage: typeof AsyncLocalStor
         // A scope left open inside this one: its own store before comes back before ours.
         if (at > mark) als.enterWith((scopes[at] as Frame | undefined) ?? root);
       }
+      // Cleared, so the stack keeps no frame or cell alive after its scope.
+      scopes[at] = undefined;
       scopes[at + 1] = undefined;
     }
-    const stored = scopes[mark] as Frame | undefined;
-    // Cleared, so the stack keeps no frame alive after its scope.
-    for (let at = mark; at < depth; at += 2) scopes[at] = undefined;
     depth = mark;
     if (als.getStore() !== stored) als.enterWith(stored ?? root);
   }
