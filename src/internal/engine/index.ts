@@ -9,7 +9,7 @@ import { createSyncEngine } from './sync';
 import { shared } from '../shared';
 import { warn } from '../warn';
 import type { Context as OtelContext } from '@opentelemetry/api';
-import type { Engine, Frame } from './types';
+import type { Engine, EngineKind, Frame } from './types';
 
 type Storage = NonNullable<AsyncHooksHost['AsyncLocalStorage']>;
 
@@ -107,8 +107,34 @@ function limitedEngine(runOnly: Storage | undefined): Engine {
   return runOnly !== undefined ? createScopedEngine(runOnly, firstRoot()) : createSyncEngine(firstRoot());
 }
 
-/** The process-wide engine. `var.ts`, `context.ts` and the manager use nothing else. */
-export const engine: Engine = shared('engine', selectEngine);
+/**
+ * The process-wide engine. `var.ts`, `context.ts` and the manager use nothing else.
+ *
+ * Chosen on first use, not at load: the probes and the self-check take about 2 ms of CPU on
+ * Node 20, which a serverless cold start would pay even for a function that never reads a var.
+ * Until then each operation is a stub that chooses the engine (shared by every loaded copy; see
+ * shared.ts), puts the chosen operations in its own place on this object, and runs. Call sites
+ * keep calling `engine.current()` on the one object, as they did with an engine chosen at load.
+ */
+export const engine: Engine = {
+  get kind(): EngineKind {
+    return adopt().kind;
+  },
+  current: () => adopt().current(),
+  set: (next) => adopt().set(next),
+  enter: (cell, context) => adopt().enter(cell, context),
+  with: (context) => adopt().with(context),
+  exit: (mark) => adopt().exit(mark),
+  wrap: (cell, context, fn, thisArg, args) => adopt().wrap(cell, context, fn, thisArg, args),
+  disable: () => adopt().disable(),
+};
+
+function adopt(): Engine {
+  const chosen = shared('engine', selectEngine);
+  // The chosen engine's own operations (closures: none reads `this`) replace the stubs.
+  Object.defineProperties(engine, Object.getOwnPropertyDescriptors(chosen));
+  return chosen;
+}
 
 export { Cell } from './types';
 export type { Engine, EngineKind, Frame } from './types';
