@@ -27,6 +27,15 @@ export class HamtNode {
   ) {}
 }
 
+/**
+ * Tells a leaf from a node by its fields, not its class: another loaded copy of the package (same
+ * state format) builds its tries from its own classes, and each copy walks and extends the others'
+ * tries with its own code.
+ */
+function isLeaf(slot: Leaf | HamtNode): slot is Leaf {
+  return 'id' in slot;
+}
+
 const BITS = 5;
 const MASK = 31;
 
@@ -45,7 +54,7 @@ export function lookup(root: HamtNode | null, id: number): unknown {
     const bit = 1 << ((id >>> shift) & MASK);
     if ((node.bitmap & bit) === 0) return ABSENT;
     const slot = node.slots[popcount(node.bitmap & (bit - 1))];
-    if (slot instanceof Leaf) return slot.id === id ? slot.value : ABSENT;
+    if (isLeaf(slot)) return slot.id === id ? slot.value : ABSENT;
     node = slot;
     shift += BITS;
   }
@@ -85,7 +94,7 @@ export function assoc(node: HamtNode | null, leaf: Leaf, shift = 0): HamtNode {
   if ((node.bitmap & bit) === 0) return new HamtNode(node.bitmap | bit, inserted(node.slots, at, leaf));
   const slot = node.slots[at];
   let next: Leaf | HamtNode;
-  if (slot instanceof HamtNode) {
+  if (!isLeaf(slot)) {
     next = assoc(slot, leaf, shift + BITS);
   } else if (slot.id === leaf.id) {
     next = leaf;
@@ -102,12 +111,12 @@ export function dissoc(node: HamtNode | null, id: number, shift = 0): HamtNode |
   if ((node.bitmap & bit) === 0) return node;
   const at = popcount(node.bitmap & (bit - 1));
   const slot = node.slots[at];
-  if (slot instanceof HamtNode) {
+  if (!isLeaf(slot)) {
     const child = dissoc(slot, id, shift + BITS);
     if (child === slot) return node;
     if (child !== null) {
       // A child left with a single leaf is folded into this node, keeping the trie minimal.
-      const only = child.slots.length === 1 && child.slots[0] instanceof Leaf ? child.slots[0] : child;
+      const only = child.slots.length === 1 && isLeaf(child.slots[0]) ? child.slots[0] : child;
       return new HamtNode(node.bitmap, replaced(node.slots, at, only));
     }
   } else if (slot.id !== id) {
@@ -136,7 +145,7 @@ export function* leaves(root: HamtNode | null): Generator<Leaf> {
     }
     positions[top] = at + 1;
     const slot = node.slots[at];
-    if (slot instanceof Leaf) {
+    if (isLeaf(slot)) {
       yield slot;
     } else {
       nodes.push(slot);

@@ -5,7 +5,7 @@ import { PACKAGE_VERSION } from './version';
 // versions installed side by side) lives on globalThis under a versioned registered symbol, the
 // way @opentelemetry/api keeps its globals. Bump FORMAT when the shape of shared state changes:
 // copies with different formats cannot share and say so through diag.
-const FORMAT = 3;
+const FORMAT = 4;
 const KEY = Symbol.for(`otel-contextvars.shared.v${FORMAT}`);
 
 interface Slot {

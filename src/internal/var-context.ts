@@ -3,11 +3,17 @@ import type { Context as OtelContext } from '@opentelemetry/api';
 import { ABSENT, HamtNode, Leaf, assoc, dissoc, leaves, lookup } from './hamt';
 import { shared } from './shared';
 
-// One counter for every loaded copy: serials stay unique when two copies make contexts.
-const serials = shared('serials', () => ({ last: 0 }));
-
-/** Marks a key removed by `deleteValue` in a {@link KeyLink} chain. */
-const DELETED: unique symbol = Symbol('otel-contextvars.deleted');
+// Every loaded copy of the package (same state format; see shared.ts) reads and extends the
+// contexts the others made, each with its own code: what they share is the data's layout, these
+// two markers and one serial counter (serials stay unique when two copies make contexts).
+const format = shared('var-context', () => ({
+  /** On the prototype of each copy's VarContext class: what `instanceof` cannot tell across copies. */
+  brand: Symbol('otel-contextvars.var-context'),
+  /** Marks a key removed by `deleteValue` in a {@link KeyLink} chain. */
+  deleted: Symbol('otel-contextvars.deleted'),
+  lastSerial: 0,
+}));
+const DELETED = format.deleted;
 // Links before the chain is folded into a plain Context: reads walk the chain, so it stays short.
 const MAX_LINKS = 8;
 
@@ -37,7 +43,7 @@ class VarContext implements OtelContext {
    * A number no other VarContext of this process has: what a var's read cache remembers instead
    * of the context itself, so the cache keeps no context alive.
    */
-  readonly serial = ++serials.last;
+  readonly serial = ++format.lastSerial;
 
   constructor(
     readonly base: OtelContext | undefined,
@@ -76,12 +82,30 @@ class VarContext implements OtelContext {
   }
 }
 
+Object.defineProperty(VarContext.prototype, format.brand, { value: true });
+
+/**
+ * `ctx` as a VarContext, made by this copy or by another loaded copy of the package, or null for
+ * any other context. This copy's own class is checked first: the usual case costs one check.
+ */
+function asVarContext(ctx: OtelContext): VarContext | null {
+  if (ctx instanceof VarContext) return ctx;
+  try {
+    return (ctx as unknown as Record<symbol, unknown>)[format.brand] === true ? (ctx as VarContext) : null;
+  } catch {
+    // A Proxy posing as a context whose get trap throws: not one of ours.
+    return null;
+  }
+}
+
 function applyLink(ctx: OtelContext, key: symbol, value: unknown): OtelContext {
   return value === DELETED ? ctx.deleteValue(key) : ctx.setValue(key, value);
 }
 
-function readVar(ctx: OtelContext, id: number): unknown {
-  return ctx instanceof VarContext ? lookup(ctx.vars, id) : ABSENT;
+/** The value bound to var `id` in `ctx`, or {@link NO_VALUE}. O(log32 n). */
+export function readVarIn(ctx: OtelContext, id: number): unknown {
+  const own = asVarContext(ctx);
+  return own === null ? ABSENT : lookup(own.vars, id);
 }
 
 function foreignBase(ctx: OtelContext): OtelContext | undefined {
@@ -94,53 +118,46 @@ export interface VarWrite {
   readonly previous: unknown;
 }
 
-function writeVar(ctx: OtelContext, id: number, key: object, value: unknown): VarWrite {
-  if (!(ctx instanceof VarContext))
+/** A new context with var `id` bound to `value`, every other key kept, and the var's previous value. O(log32 n). */
+export function writeVarIn(ctx: OtelContext, id: number, key: object, value: unknown): VarWrite {
+  const own = asVarContext(ctx);
+  if (own === null)
     return {
       context: new VarContext(foreignBase(ctx), null, assoc(null, new Leaf(id, key, value)), 1),
       previous: ABSENT,
     };
   // Read before the write (a trie of a few dozen vars is one node deep): the old value for the
   // token, and whether the binding is new for the count.
-  const previous = lookup(ctx.vars, id);
-  const vars = assoc(ctx.vars, new Leaf(id, key, value));
-  const size = previous === ABSENT ? ctx.size + 1 : ctx.size;
-  return { context: new VarContext(ctx.base, ctx.keys, vars, size), previous };
+  const previous = lookup(own.vars, id);
+  const vars = assoc(own.vars, new Leaf(id, key, value));
+  const size = previous === ABSENT ? own.size + 1 : own.size;
+  return { context: new VarContext(own.base, own.keys, vars, size), previous };
 }
 
-function removeVar(ctx: OtelContext, id: number): OtelContext {
-  if (!(ctx instanceof VarContext)) return ctx;
-  const vars = dissoc(ctx.vars, id);
-  if (vars === ctx.vars) return ctx;
-  return new VarContext(ctx.base, ctx.keys, vars, ctx.size - 1);
+/** A new context without var `id` (the same context when it was not bound). O(log32 n). */
+export function removeVarIn(ctx: OtelContext, id: number): OtelContext {
+  const own = asVarContext(ctx);
+  if (own === null) return ctx;
+  const vars = dissoc(own.vars, id);
+  if (vars === own.vars) return ctx;
+  return new VarContext(own.base, own.keys, vars, own.size - 1);
 }
-
-function* varEntries(ctx: OtelContext): Generator<[object, unknown]> {
-  if (!(ctx instanceof VarContext)) return;
-  for (const leaf of leaves(ctx.vars)) yield [leaf.key, leaf.value];
-}
-
-function varCount(ctx: OtelContext): number {
-  return ctx instanceof VarContext ? ctx.size : 0;
-}
-
-// The first loaded copy's implementation serves every copy: a context built by one copy must be
-// readable by the others, which `instanceof` across two copies of the class would not allow.
-const impl = shared('data', () => ({ ABSENT, readVar, writeVar, removeVar, varEntries, varCount }));
 
 /**
  * Marker for "no binding", distinct from every value including undefined. Integrations pass it as
  * the default to `getIn`: it comes back only when the var has no binding, which tells "unbound"
  * apart from "bound to undefined" without the var's own default getting in.
  */
-export const NO_VALUE: unknown = impl.ABSENT;
-/** The value bound to var `id` in `ctx`, or {@link NO_VALUE}. O(log32 n). */
-export const readVarIn: (ctx: OtelContext, id: number) => unknown = impl.readVar;
-/** A new context with var `id` bound to `value`, every other key kept, and the var's previous value. O(log32 n). */
-export const writeVarIn: (ctx: OtelContext, id: number, key: object, value: unknown) => VarWrite = impl.writeVar;
-/** A new context without var `id` (the same context when it was not bound). O(log32 n). */
-export const removeVarIn: (ctx: OtelContext, id: number) => OtelContext = impl.removeVar;
+export const NO_VALUE: unknown = ABSENT;
+
 /** [var, value] pairs bound in `ctx`, in a stable order. */
-export const varEntriesIn: (ctx: OtelContext) => Generator<[object, unknown]> = impl.varEntries;
+export function* varEntriesIn(ctx: OtelContext): Generator<[object, unknown]> {
+  const own = asVarContext(ctx);
+  if (own === null) return;
+  for (const leaf of leaves(own.vars)) yield [leaf.key, leaf.value];
+}
+
 /** How many vars `ctx` binds. O(1). */
-export const varCountIn: (ctx: OtelContext) => number = impl.varCount;
+export function varCountIn(ctx: OtelContext): number {
+  return asVarContext(ctx)?.size ?? 0;
+}

@@ -1,4 +1,4 @@
-// Two copies of the package in one process share one context.
+// Two copies of the package in one process share one context, and each runs its own code on it.
 // (a) `import` and `require` of this package: the ESM entry wraps the CommonJS build, so they are
 //     one instance (fixtures/esm-and-cjs.mjs).
 // (b) two versions: the test copies the build into a temp dir's node_modules under another
@@ -62,7 +62,13 @@ describe('two versions of the package in one process', () => {
     const patched = source.replace(/(PACKAGE_VERSION = )(['"])[^'"]*\2/, `$1'${OTHER_VERSION}'`);
     // Without the patch both copies would claim one version and the test would prove less.
     expect(patched).not.toBe(source);
-    await writeFile(versionJs, patched);
+    // The copy counts the reads its own trie code makes, so the fixture can tell whose code read.
+    const counted = patched.replace(
+      /function readVarIn\(ctx, id\) \{/,
+      '$&\n  globalThis.__copyTrieReads = (globalThis.__copyTrieReads ?? 0) + 1;',
+    );
+    expect(counted).not.toBe(patched);
+    await writeFile(versionJs, counted);
     const packed = (await run('npm', ['pack', '--silent', '--pack-destination', tmp], staging))
       .trim()
       .split('\n')
@@ -113,6 +119,9 @@ describe('two versions of the package in one process', () => {
         tokens: { inB: 'b2', afterReset: 'b', usedTwice: 'RuntimeError', missingAcross: 'b' },
         unequalAfterSet: false,
         nothingLeaked: ['unset', 'unset'],
+        // A var of each copy read from a context copy A made: copy B's own readVarIn ran once
+        // (for its var; A's var reads with A's code), whichever copy loaded first.
+        ownTrieCode: { valuesThroughB: ['b in A', 'a'], copyReads: 1 },
         apiWithA: 'api',
         apiActiveHasA: 'set by A',
       });
