@@ -3,7 +3,9 @@ import { PACKAGE_VERSION } from './version';
 
 // Module state that two loaded copies of this package must share (an ESM and a CJS build, or two
 // versions installed side by side) lives on globalThis under a versioned registered symbol, the
-// way @opentelemetry/api keeps its globals. Bump FORMAT when the shape of shared state changes:
+// way @opentelemetry/api keeps its globals. What is shared is data (the engine's state, the vars
+// registry, the layout of the contexts vars live in); each copy runs its own code on it, so a newer
+// copy's fixes run in that copy. Bump FORMAT when the shape or meaning of shared data changes:
 // copies with different formats cannot share and say so through diag.
 const FORMAT = 4;
 const KEY = Symbol.for(`otel-contextvars.shared.v${FORMAT}`);
@@ -26,7 +28,7 @@ function slot(): Slot {
     s.met.add(PACKAGE_VERSION);
     diag.warn(
       `otel-contextvars ${PACKAGE_VERSION} found ${s.version} already loaded; ` +
-        `both share one context (state format v${FORMAT}) and run the engine of ${s.version}`,
+        `both share one context (state format v${FORMAT}), each running its own code on it`,
     );
   }
   return s;
@@ -46,7 +48,8 @@ function warnOnOtherFormats(): void {
 
 /**
  * The shared part called `name`, created by the first copy that asks for it. Later copies get
- * that first copy's object, so its classes and functions serve every copy.
+ * that first copy's object: keep it data (records, counters, registries), never functions that
+ * another copy would then run.
  */
 export function shared<T>(name: string, create: () => T): T {
   const parts = slot().parts;

@@ -5,8 +5,8 @@ import { AsyncLocalStorage, AsyncResource, createHook, executionAsyncResource } 
 import { ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
 import { Context, ContextVar, ContextVarsContextManager, copyContext } from '../../src/index';
 import { engine } from '../../src/internal/engine/index';
-import { createAlsEngine } from '../../src/internal/engine/als';
-import { createHooksEngine } from '../../src/internal/engine/hooks';
+import { alsStore, createAlsEngine } from '../../src/internal/engine/als';
+import { newHooksEngine } from '../../src/internal/engine/hooks';
 import type { HooksEngine } from '../../src/internal/engine/hooks';
 import { selfCheck } from '../../src/internal/engine/self-check';
 import type { Frame } from '../../src/internal/engine/types';
@@ -25,30 +25,30 @@ const host = {
 
 describe('start-up self-check', () => {
   test('passes for the async-hooks engine on this Node line and flag', () => {
-    expect(selfCheck(host, createHooksEngine)).toBeUndefined();
+    expect(selfCheck(host, newHooksEngine)).toBeUndefined();
   });
 
   test('fails when async hooks do not reach new resources (a runtime whose createHook is a stub)', () => {
     const inert = { ...host, createHook: () => ({ enable: () => inert, disable: () => inert }) } as never;
-    expect(selfCheck(inert, createHooksEngine)).toBe('a resource created after a set did not inherit its frame');
+    expect(selfCheck(inert, newHooksEngine)).toBe('a resource created after a set did not inherit its frame');
   });
 
   test('fails, without throwing, when createHook or executionAsyncResource is missing or throws', () => {
-    expect(selfCheck({ ...host, createHook: undefined }, createHooksEngine)).toMatch(/no createHook/);
+    expect(selfCheck({ ...host, createHook: undefined }, newHooksEngine)).toMatch(/no createHook/);
     const throwing = {
       ...host,
       createHook: () => {
         throw new Error('createHook is not implemented');
       },
     } as never;
-    expect(selfCheck(throwing, createHooksEngine)).toMatch(/threw Error: createHook is not implemented/);
+    expect(selfCheck(throwing, newHooksEngine)).toMatch(/threw Error: createHook is not implemented/);
     const empty = { ...host, executionAsyncResource: () => ({}) } as never;
-    expect(selfCheck(empty, createHooksEngine)).toBe('a frame set in a callback was not read back in it');
+    expect(selfCheck(empty, newHooksEngine)).toBe('a frame set in a callback was not read back in it');
   });
 
   test("fails for plain enterWith where it sticks to the resource (that engine's leak), passes where it does not", () => {
     const plain = (_host: unknown, first: Frame): HooksEngine => ({
-      ...createAlsEngine('fallback', AsyncLocalStorage, first),
+      ...createAlsEngine(alsStore('fallback', AsyncLocalStorage, first)),
       seal() {
         /* nothing to seal */
       },

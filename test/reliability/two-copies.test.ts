@@ -68,7 +68,13 @@ describe('two versions of the package in one process', () => {
       '$&\n  globalThis.__copyTrieReads = (globalThis.__copyTrieReads ?? 0) + 1;',
     );
     expect(counted).not.toBe(patched);
-    await writeFile(versionJs, counted);
+    // And the reads of its engine code (each engine kind has a current(); one of them runs here).
+    const engineCounted = counted.replace(
+      /function current\(\) \{/g,
+      '$&\n    globalThis.__copyEngineReads = (globalThis.__copyEngineReads ?? 0) + 1;',
+    );
+    expect(engineCounted).not.toBe(counted);
+    await writeFile(versionJs, engineCounted);
     const packed = (await run('npm', ['pack', '--silent', '--pack-destination', tmp], staging))
       .trim()
       .split('\n')
@@ -122,6 +128,8 @@ describe('two versions of the package in one process', () => {
         // A var of each copy read from a context copy A made: copy B's own readVarIn ran once
         // (for its var; A's var reads with A's code), whichever copy loaded first.
         ownTrieCode: { valuesThroughB: ['b in A', 'a'], copyReads: 1 },
+        // One engine state, each copy's get() through its own engine code.
+        ownEngineCode: { byA: 0, byB: 1 },
         apiWithA: 'api',
         apiActiveHasA: 'set by A',
       });

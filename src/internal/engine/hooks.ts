@@ -19,6 +19,76 @@ export interface HooksEngine extends Engine {
 }
 
 /**
+ * Everything the async-hooks engine keeps, as data that every loaded copy of the package works on
+ * with its own code (see index.ts). The one part that is code is the init hook, made with the
+ * store: it copies the slot named by `key` from the creating resource onto each new one.
+ */
+export interface HooksStore {
+  readonly kind: 'async-hooks';
+  readonly host: HooksHost;
+  readonly root: Frame;
+  /** The slot on every resource; disable() moves to a new one, so old frames are read nowhere. */
+  key: symbol;
+  readonly hook: { enable(): unknown; disable(): unknown };
+  /**
+   * Whether the init hook is on. It is turned on by the first write: until then every frame is the
+   * root frame, and a process that loads the package without using it pays nothing per resource.
+   */
+  enabled: boolean;
+  /**
+   * The resource and frame `current()` last read: `set` follows it with no user code in between,
+   * and `executionAsyncResource()` is the largest single cost of a set.
+   */
+  lastRes: Resource | null;
+  lastFrame: Frame | null;
+  /**
+   * The open scopes of this synchronous run, innermost last, three slots each: the resource the
+   * scope wrote, the frame it held before, and the cell the scope entered (null for a `with`). A
+   * set on the innermost scope's resource needs no undo record: the scope's close restores it.
+   * One flat array, cleared slot by slot and never shrunk: changing an array's length, or three
+   * arrays, cost more than the rest of a `with` (measured on Node 20).
+   */
+  readonly scopes: (Resource | Frame | Cell | null | undefined)[];
+  depth: number;
+  /**
+   * Undo records of this synchronous run, one per resource touched in a row: the resource, what it
+   * held before, and the frame this run left on it.
+   */
+  readonly undoRes: Resource[];
+  readonly undoBefore: (Frame | undefined)[];
+  readonly undoFrame: Frame[];
+  sealScheduled: boolean;
+}
+
+/** The async-hooks engine's state and its init hook, made once per process by the copy that chose it. */
+export function hooksStore(host: HooksHost, root: Frame): HooksStore {
+  const { createHook, executionAsyncResource } = host;
+  const hook = createHook({
+    init(_asyncId, _type, _triggerAsyncId, resource) {
+      // Copied even when undefined, so a resource object reused by Node starts clean.
+      (resource as Resource)[store.key] = (executionAsyncResource() as Resource)[store.key];
+    },
+  });
+  const store: HooksStore = {
+    kind: 'async-hooks',
+    host,
+    root,
+    key: Symbol('otel-contextvars.frame'),
+    hook,
+    enabled: false,
+    lastRes: null,
+    lastFrame: null,
+    scopes: [],
+    depth: 0,
+    undoRes: [],
+    undoBefore: [],
+    undoFrame: [],
+    sealScheduled: false,
+  };
+  return store;
+}
+
+/**
  * The engine where AsyncLocalStorage runs on async hooks (Node 20, 22; 24+ with
  * `--no-async-context-frame`). There `enterWith` writes the store onto the current async resource,
  * where it stays for that resource's next callback: the next request on a keep-alive connection,
@@ -29,54 +99,29 @@ export interface HooksEngine extends Engine {
  * run that made it: work scheduled during the run copied the frame already and keeps it; the
  * resource's next callback starts from what it held before.
  */
-export function createHooksEngine(host: HooksHost, root: Frame): HooksEngine {
-  const { createHook, executionAsyncResource } = host;
-  // The slot on every resource; disable() moves to a new one, so old frames are read nowhere.
-  let key = Symbol('otel-contextvars.frame');
-  const hook = createHook({
-    init(_asyncId, _type, _triggerAsyncId, resource) {
-      // Copied even when undefined, so a resource object reused by Node starts clean.
-      (resource as Resource)[key] = (executionAsyncResource() as Resource)[key];
-    },
-  });
-  // Enabled on the first write: until then every frame is the root frame, and a process that
-  // loads the package without using it pays nothing per async resource.
-  let enabled = false;
-  // The resource and frame `current()` last read: `set` follows it with no user code in between,
-  // and `executionAsyncResource()` is the largest single cost of a set.
-  let lastRes: Resource | null = null;
-  let lastFrame: Frame | null = null;
-  // The open scopes of this synchronous run, innermost last, three slots each: the resource the
-  // scope wrote, the frame it held before, and the cell the scope entered (null for a `with`). A
-  // set on the innermost scope's resource needs no undo record: the scope's close restores it.
-  // One flat array, cleared slot by slot and never shrunk: changing an array's length, or three
-  // arrays, cost more than the rest of a `with` (measured on Node 20).
-  const scopes: (Resource | Frame | Cell | null | undefined)[] = [];
-  let depth = 0;
-  // Undo records of this synchronous run, one per resource touched in a row: the resource, what
-  // it held before, and the frame this run left on it.
-  const undoRes: Resource[] = [];
-  const undoBefore: (Frame | undefined)[] = [];
-  const undoFrame: Frame[] = [];
-  let sealScheduled = false;
+export function createHooksEngine(s: HooksStore): HooksEngine {
+  const { executionAsyncResource } = s.host;
+  const { root, scopes, undoRes, undoBefore, undoFrame } = s;
 
   function enable(): void {
-    if (!enabled) {
-      enabled = true;
-      hook.enable();
+    if (!s.enabled) {
+      s.enabled = true;
+      s.hook.enable();
     }
   }
 
   function current(): Frame {
     const res = executionAsyncResource() as Resource;
-    lastRes = res;
-    return (lastFrame = res[key] ?? root);
+    s.lastRes = res;
+    return (s.lastFrame = res[s.key] ?? root);
   }
 
   function set(next: Frame): void {
     enable();
-    let res = lastRes;
-    if (res === null || (res[key] ?? root) !== lastFrame) res = executionAsyncResource() as Resource;
+    const key = s.key;
+    let res = s.lastRes;
+    if (res === null || (res[key] ?? root) !== s.lastFrame) res = executionAsyncResource() as Resource;
+    const depth = s.depth;
     if (depth === 0 || res !== scopes[depth - 3]) {
       const n = undoRes.length;
       if (n > 0 && undoRes[n - 1] === res) {
@@ -86,18 +131,19 @@ export function createHooksEngine(host: HooksHost, root: Frame): HooksEngine {
         undoBefore.push(res[key]);
         undoFrame.push(next);
       }
-      if (!sealScheduled) {
-        sealScheduled = true;
+      if (!s.sealScheduled) {
+        s.sealScheduled = true;
         process.nextTick(seal);
       }
     }
     res[key] = next;
-    lastFrame = next;
+    s.lastFrame = next;
   }
 
   function seal(): void {
     // Newest first, so a resource touched twice (A, B, A) ends with what it held at the start.
     // A resource whose frame changed since (a run put its own back) is left alone.
+    const key = s.key;
     for (let i = undoRes.length - 1; i >= 0; i--) {
       const res = undoRes[i];
       if (res[key] === undoFrame[i]) res[key] = undoBefore[i];
@@ -105,33 +151,35 @@ export function createHooksEngine(host: HooksHost, root: Frame): HooksEngine {
     undoRes.length = 0;
     undoBefore.length = 0;
     undoFrame.length = 0;
-    sealScheduled = false;
-    lastRes = null;
-    lastFrame = null;
+    s.sealScheduled = false;
+    s.lastRes = null;
+    s.lastFrame = null;
   }
 
   function enter(cell: Cell, context: OtelContext): number {
-    if (!enabled) enable();
+    if (!s.enabled) enable();
     const res = executionAsyncResource() as Resource;
-    const mark = depth;
+    const key = s.key;
+    const mark = s.depth;
     scopes[mark] = res;
     scopes[mark + 1] = res[key];
     scopes[mark + 2] = cell;
-    depth = mark + 3;
+    s.depth = mark + 3;
     cell.enter();
     res[key] = { cell, context, inRun: true };
     return mark;
   }
 
   function withData(context: OtelContext): number {
-    if (!enabled) enable();
+    if (!s.enabled) enable();
     const res = executionAsyncResource() as Resource;
+    const key = s.key;
     const stored = res[key];
-    const mark = depth;
+    const mark = s.depth;
     scopes[mark] = res;
     scopes[mark + 1] = stored;
     scopes[mark + 2] = null;
-    depth = mark + 3;
+    s.depth = mark + 3;
     const outer = stored ?? root;
     res[key] = outer.context === context ? outer : { cell: outer.cell, context, inRun: outer.inRun };
     return mark;
@@ -139,10 +187,11 @@ export function createHooksEngine(host: HooksHost, root: Frame): HooksEngine {
 
   function exit(mark: number): void {
     // A scope open across a disable(): the stack was emptied, nothing of it comes back.
-    if (mark >= depth) return;
+    if (mark >= s.depth) return;
+    const key = s.key;
     // Innermost first, so a resource written by two scopes ends with what it held before both;
     // usually there is just the one, closed by the try/finally that opened it.
-    for (let at = depth - 3; at >= mark; at -= 3) {
+    for (let at = s.depth - 3; at >= mark; at -= 3) {
       const res = scopes[at] as Resource;
       const cell = scopes[at + 2] as Cell | null;
       if (cell !== null) {
@@ -156,26 +205,31 @@ export function createHooksEngine(host: HooksHost, root: Frame): HooksEngine {
       scopes[at + 1] = undefined;
       scopes[at + 2] = undefined;
     }
-    depth = mark;
+    s.depth = mark;
     // The read cache must not keep the scope's frame (and every value in it) alive.
-    lastRes = null;
-    lastFrame = null;
+    s.lastRes = null;
+    s.lastFrame = null;
   }
 
   function disable(): void {
-    leaveAll(scopes.slice(0, depth));
+    leaveAll(scopes, s.depth, 3, 2);
     scopes.fill(undefined);
-    depth = 0;
-    key = Symbol('otel-contextvars.frame');
-    lastRes = null;
-    lastFrame = null;
+    s.depth = 0;
+    s.key = Symbol('otel-contextvars.frame');
+    s.lastRes = null;
+    s.lastFrame = null;
   }
 
   function dispose(): void {
-    hook.disable();
+    s.hook.disable();
     // Marked enabled so that no later write turns the hook back on: disposed means for good.
-    enabled = true;
+    s.enabled = true;
   }
 
   return { ...scopedEngine('async-hooks', { current, set, enter, with: withData, exit, disable }), seal, dispose };
+}
+
+/** An engine on a store of its own, not shared: the self-check's throwaway instance. */
+export function newHooksEngine(host: HooksHost, root: Frame): HooksEngine {
+  return createHooksEngine(hooksStore(host, root));
 }

@@ -1,11 +1,15 @@
-import { createAlsEngine } from './als';
+import { alsStore, createAlsEngine } from './als';
+import type { AlsStore } from './als';
 import { findAsyncHooks } from './host';
 import type { AsyncHooksHost } from './host';
-import { createHooksEngine } from './hooks';
+import { createHooksEngine, hooksStore, newHooksEngine } from './hooks';
+import type { HooksStore } from './hooks';
 import { firstRoot } from './root';
-import { createScopedEngine } from './scoped';
+import { createScopedEngine, scopedStore } from './scoped';
+import type { ScopedStore } from './scoped';
 import { selfCheck } from './self-check';
-import { createSyncEngine } from './sync';
+import { createSyncEngine, syncStore } from './sync';
+import type { SyncStore } from './sync';
 import { shared } from '../shared';
 import { warn } from '../warn';
 import type { Context as OtelContext } from '@opentelemetry/api';
@@ -70,18 +74,21 @@ function expectsLimitedEngine(): boolean {
   }
 }
 
-/** Picks the engine once per process (shared by every loaded copy; see shared.ts). Never throws. */
-function selectEngine(): Engine {
+/** What an engine keeps, as data: each loaded copy runs its own engine code on it (see adopt). */
+type EngineStore = AlsStore | HooksStore | ScopedStore | SyncStore;
+
+/** Picks the engine once per process and makes its state (shared by every loaded copy). Never throws. */
+function selectEngine(): EngineStore {
   const host = findAsyncHooks();
   const Storage = host?.AsyncLocalStorage;
   if (host === undefined || typeof Storage !== 'function') return limitedEngine(undefined);
   const state = probeStorage(host, Storage);
-  if (state === 'frame') return createAlsEngine('async-context-frame', Storage, firstRoot());
+  if (state === 'frame') return alsStore('async-context-frame', Storage, firstRoot());
   if (state !== 'sticky') return limitedEngine(state === 'run-only' ? Storage : undefined);
-  const failure = selfCheck(host, createHooksEngine);
+  const failure = selfCheck(host, newHooksEngine);
   const { createHook, executionAsyncResource } = host;
   if (failure === undefined && createHook !== undefined && executionAsyncResource !== undefined)
-    return createHooksEngine({ createHook, executionAsyncResource }, firstRoot());
+    return hooksStore({ createHook, executionAsyncResource }, firstRoot());
   warn(
     `otel-contextvars: ${failure ?? 'async_hooks changed during the self-check'}, so ContextVars fall back to ` +
       'AsyncLocalStorage.enterWith: every value is still seen where it must be, but a set() without reset may also ' +
@@ -89,11 +96,11 @@ function selectEngine(): Engine {
       'Use ContextVar.run or isolated() for request scopes.',
     'OTEL_CONTEXTVARS_ENGINE_FALLBACK',
   );
-  return createAlsEngine('fallback', Storage, firstRoot());
+  return alsStore('fallback', Storage, firstRoot());
 }
 
 /** The run-scoped engine where only `run` works (given its AsyncLocalStorage), else the synchronous one. */
-function limitedEngine(runOnly: Storage | undefined): Engine {
+function limitedEngine(runOnly: Storage | undefined): ScopedStore | SyncStore {
   if (!expectsLimitedEngine()) {
     warn(
       runOnly !== undefined
@@ -104,7 +111,7 @@ function limitedEngine(runOnly: Storage | undefined): Engine {
       'OTEL_CONTEXTVARS_ENGINE_FALLBACK',
     );
   }
-  return runOnly !== undefined ? createScopedEngine(runOnly, firstRoot()) : createSyncEngine(firstRoot());
+  return runOnly !== undefined ? scopedStore(runOnly, firstRoot()) : syncStore(firstRoot());
 }
 
 /**
@@ -112,9 +119,9 @@ function limitedEngine(runOnly: Storage | undefined): Engine {
  *
  * Chosen on first use, not at load: the probes and the self-check take about 2 ms of CPU on
  * Node 20, which a serverless cold start would pay even for a function that never reads a var.
- * Until then each operation is a stub that chooses the engine (shared by every loaded copy; see
- * shared.ts), puts the chosen operations in its own place on this object, and runs. Call sites
- * keep calling `engine.current()` on the one object, as they did with an engine chosen at load.
+ * Until then each operation is a stub that chooses the engine, puts this copy's operations for it
+ * in its own place on this object, and runs. Call sites keep calling `engine.current()` on the one
+ * object, as they did with an engine chosen at load.
  */
 export const engine: Engine = {
   get kind(): EngineKind {
@@ -129,11 +136,31 @@ export const engine: Engine = {
   disable: () => adopt().disable(),
 };
 
+/**
+ * This copy's engine over the process's engine state. Loaded copies of the package (an ES module
+ * build beside the CommonJS one, two versions in one tree) share the state, chosen and made by the
+ * first copy to need it, and each runs its own code on it: a newer copy's fixes run in that copy.
+ * A copy whose state format differs shares nothing (shared.ts reports it).
+ */
 function adopt(): Engine {
-  const chosen = shared('engine', selectEngine);
-  // The chosen engine's own operations (closures: none reads `this`) replace the stubs.
+  const chosen = engineOver(shared('engine', selectEngine));
+  // The operations (closures: none reads `this`) replace the stubs.
   Object.defineProperties(engine, Object.getOwnPropertyDescriptors(chosen));
   return chosen;
+}
+
+function engineOver(store: EngineStore): Engine {
+  switch (store.kind) {
+    case 'async-context-frame':
+    case 'fallback':
+      return createAlsEngine(store);
+    case 'async-hooks':
+      return createHooksEngine(store);
+    case 'run-scoped':
+      return createScopedEngine(store);
+    case 'synchronous':
+      return createSyncEngine(store);
+  }
 }
 
 export { Cell } from './types';

@@ -9,9 +9,13 @@ export function firstRoot(): Frame {
 
 /**
  * What an engine's `disable()` does to the scopes open on the synchronous stack: each cell they
- * entered is left (it keeps the mapping it started from), and the stack is emptied, so their
- * closes restore nothing from before and `exit(mark)` of such a scope finds nothing to close.
+ * entered is left (it keeps the mapping it started from), so their closes restore nothing from
+ * before. `scopes` holds `stride` slots per open scope, below `depth`, the cell (or null) at
+ * `cellAt` in each; the caller empties it after.
  */
-export function leaveAll(cells: readonly unknown[]): void {
-  for (const cell of cells) if (cell instanceof Cell && cell.entered) cell.exit(cell.context);
+export function leaveAll(scopes: readonly unknown[], depth: number, stride: number, cellAt: number): void {
+  for (let at = cellAt; at < depth; at += stride) {
+    const cell = scopes[at] as Cell | null | undefined;
+    if (cell?.entered === true) cell.exit(cell.context);
+  }
 }

@@ -9,6 +9,20 @@ interface Box {
   frame: Frame;
 }
 
+/** The run-scoped engine's state, data every loaded copy works on with its own code (see index.ts). */
+export interface ScopedStore {
+  readonly kind: 'run-scoped';
+  readonly Storage: typeof AsyncLocalStorage;
+  readonly root: Frame;
+  /** Replaced by disable(): the boxes of the old one are read nowhere (workerd's disable() throws). */
+  als: AsyncLocalStorage<Box>;
+}
+
+/** The run-scoped engine's state, made once per process by the copy that chose it. */
+export function scopedStore(Storage: typeof AsyncLocalStorage, root: Frame): ScopedStore {
+  return { kind: 'run-scoped', Storage, root, als: new Storage<Box>() };
+}
+
 /**
  * The engine where only `AsyncLocalStorage.run` works (Cloudflare workerd with `nodejs_compat`,
  * the Vercel / Next.js edge runtime: `enterWith` throws or is missing). Every scope (`run`,
@@ -18,16 +32,16 @@ interface Box {
  * from the Node engines); outside every scope there is no box, and a set there would be a
  * process-wide write that every concurrent request sees: it throws instead.
  */
-export function createScopedEngine(Storage: typeof AsyncLocalStorage, root: Frame): Engine {
-  let als = new Storage<Box>();
+export function createScopedEngine(s: ScopedStore): Engine {
+  const { root } = s;
 
   function current(): Frame {
-    const box = als.getStore();
+    const box = s.als.getStore();
     return box === undefined ? root : box.frame;
   }
 
   function set(next: Frame): void {
-    const box = als.getStore();
+    const box = s.als.getStore();
     if (box === undefined) {
       throw new RuntimeError(
         'cannot set a ContextVar outside any scope on this runtime (only AsyncLocalStorage.run works here): the ' +
@@ -53,20 +67,19 @@ export function createScopedEngine(Storage: typeof AsyncLocalStorage, root: Fram
     if (cell === null) {
       const outer = current();
       const box: Box = { frame: { cell: outer.cell, context, inRun: outer.inRun } };
-      return als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
+      return s.als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
     }
     const box: Box = { frame: { cell, context, inRun: true } };
     cell.enter();
     try {
-      return als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
+      return s.als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
     } finally {
       cell.exit(box.frame.cell === cell ? box.frame.context : context);
     }
   }
 
   function disable(): void {
-    // A new storage: every box of the old one is read nowhere (workerd's disable() throws).
-    als = new Storage<Box>();
+    s.als = new s.Storage<Box>();
   }
 
   return {

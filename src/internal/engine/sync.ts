@@ -3,6 +3,25 @@ import { scopedEngine } from './call';
 import { leaveAll } from './root';
 import type { Cell, Engine, Frame } from './types';
 
+/** The synchronous engine's state, data every loaded copy works on with its own code (see index.ts). */
+export interface SyncStore {
+  readonly kind: 'synchronous';
+  readonly root: Frame;
+  /** The current frame. */
+  frame: Frame;
+  /**
+   * The frame before each open scope and the cell it entered (null for a `with`), innermost last.
+   * Browsers have no stack of requests to keep short, so plain arrays.
+   */
+  readonly before: Frame[];
+  readonly entered: (Cell | null)[];
+}
+
+/** The synchronous engine's state, made once per process by the copy that chose it. */
+export function syncStore(root: Frame): SyncStore {
+  return { kind: 'synchronous', root, frame: root, before: [], entered: [] };
+}
+
 /**
  * The engine where there is no AsyncLocalStorage at all (browsers): one current frame, saved and
  * restored around each scope on the call stack, as OpenTelemetry's StackContextManager does.
@@ -10,35 +29,31 @@ import type { Cell, Engine, Frame } from './types';
  * current when it runs (the root frame, outside every scope), not the one it was scheduled in.
  * A set outside every scope changes the root frame, which is fine where one page is one user.
  */
-export function createSyncEngine(root: Frame): Engine {
-  let frame = root;
-  // The frame before each open scope and the cell it entered (null for a `with`), innermost last.
-  // Browsers have no stack of requests to keep short, so plain arrays.
-  const before: Frame[] = [];
-  const entered: (Cell | null)[] = [];
+export function createSyncEngine(s: SyncStore): Engine {
+  const { root, before, entered } = s;
 
   function current(): Frame {
-    return frame;
+    return s.frame;
   }
 
   function set(next: Frame): void {
-    frame = next;
+    s.frame = next;
   }
 
   function enter(cell: Cell, context: OtelContext): number {
     const mark = before.length;
-    before.push(frame);
+    before.push(s.frame);
     entered.push(cell);
     cell.enter();
-    frame = { cell, context, inRun: true };
+    s.frame = { cell, context, inRun: true };
     return mark;
   }
 
   function withData(context: OtelContext): number {
     const mark = before.length;
-    before.push(frame);
+    before.push(s.frame);
     entered.push(null);
-    frame = { cell: frame.cell, context, inRun: frame.inRun };
+    s.frame = { cell: s.frame.cell, context, inRun: s.frame.inRun };
     return mark;
   }
 
@@ -47,18 +62,18 @@ export function createSyncEngine(root: Frame): Engine {
     if (mark >= before.length) return;
     for (let i = entered.length - 1; i >= mark; i--) {
       const cell = entered[i];
-      if (cell !== null) cell.exit(frame.cell === cell ? frame.context : cell.context);
-      frame = before[i];
+      if (cell !== null) cell.exit(s.frame.cell === cell ? s.frame.context : cell.context);
+      s.frame = before[i];
     }
     before.length = mark;
     entered.length = mark;
   }
 
   function disable(): void {
-    leaveAll(entered);
+    leaveAll(entered, entered.length, 1, 0);
     before.length = 0;
     entered.length = 0;
-    frame = root;
+    s.frame = root;
   }
 
   return scopedEngine('synchronous', { current, set, enter, with: withData, exit, disable });
