@@ -1,4 +1,5 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
+import { isOtelContext } from '../internal/otel-context';
 import { reprValue } from '../internal/repr';
 import { ContextVarsContextManager } from './manager';
 import { OnceReporter } from './report-once';
@@ -20,12 +21,15 @@ const manager = new ContextVarsContextManager();
 const reporter = new OnceReporter('otel-contextvars activeContextStore');
 
 function contextFor(value: unknown): OtelContext {
-  if (typeof (value as OtelContext | null)?.getValue === 'function') return value as OtelContext;
+  if (isOtelContext(value)) return value;
   // A channel's transform runs inside the publisher's call (a request, a fetch): a value that is
   // not a Context leaves the call in the context it already had rather than throwing into it.
+  // The subject is the value's type, not its text: a transform's results must not grow the memory.
   reporter.report(
+    'not a context',
     typeof value,
-    `the channel's transform returned ${reprValue(value)}, not an OpenTelemetry Context; the call runs in the active context`,
+    () =>
+      `the channel's transform returned ${reprValue(value)}, not an OpenTelemetry Context; the call runs in the active context`,
   );
   return manager.active();
 }

@@ -48,7 +48,11 @@ function propertiesOf(key: string, metadata: BaggageEntryMetadata | undefined, i
   try {
     raw = metadata.toString();
   } catch (error) {
-    io.report('properties', () => `left out the properties of baggage entry ${reprValue(key)}: ${errorText(error)}`);
+    io.report(
+      'properties',
+      '',
+      () => `left out the properties of baggage entry ${reprValue(key)}: ${errorText(error)}`,
+    );
     return '';
   }
   if (typeof raw !== 'string') return '';
@@ -56,6 +60,7 @@ function propertiesOf(key: string, metadata: BaggageEntryMetadata | undefined, i
   if (changed)
     io.report(
       'properties',
+      '',
       () =>
         `percent-encoded or left out properties of baggage entry ${reprValue(key)} that an HTTP header cannot carry (CR, LF, NUL, non-ASCII, keys that are not tokens)`,
     );
@@ -91,7 +96,8 @@ function injectBaggage(
       // A var's key is one of the listed names; other entries' keys come from inbound headers,
       // so they share one report rather than growing the set of reported keys.
       io.report(
-        isVar ? `size:${key}` : 'size',
+        'too large',
+        isVar ? key : '',
         () =>
           `${isVar ? `skipped ${reprValue(key)}` : 'left out baggage entries'}: W3C baggage allows ${MAX_ENTRY_LENGTH} characters an entry, ${MAX_TOTAL_LENGTH} a header and ${MAX_ENTRIES} entries`,
       );
@@ -112,7 +118,8 @@ function injectBaggage(
     const entry = pair(v.name, text, received?.value === text ? propertiesOf(v.name, received.metadata, io) : '');
     if (entry === undefined)
       io.report(
-        `surrogate:${v.name}`,
+        'lone surrogate',
+        v.name,
         `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`,
       );
     else add(v.name, entry, true);
@@ -149,7 +156,7 @@ function readHeader(value: unknown, io: VarText): string | undefined {
 }
 
 function reportOversized(io: VarText): void {
-  io.report('oversized', `ignored an inbound baggage header over ${MAX_TOTAL_LENGTH} characters`);
+  io.report('oversized', '', `ignored an inbound baggage header over ${MAX_TOTAL_LENGTH} characters`);
 }
 
 /**
@@ -173,7 +180,11 @@ function extractBaggage(
   const members = text.split(',', MAX_ENTRIES + 1);
   if (members.length > MAX_ENTRIES) {
     members.length = MAX_ENTRIES;
-    io.report('members', `kept the first ${MAX_ENTRIES} members of an inbound baggage header, as W3C baggage allows`);
+    io.report(
+      'too many members',
+      '',
+      `kept the first ${MAX_ENTRIES} members of an inbound baggage header, as W3C baggage allows`,
+    );
   }
   for (const member of members) {
     if (member.length > MAX_ENTRY_LENGTH) continue;

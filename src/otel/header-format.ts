@@ -43,7 +43,8 @@ export class HeaderFormat implements WireFormat {
       const added = (entries.length > 0 ? 1 : 0) + entry.length;
       if (entries.length >= MAX_ENTRIES || length + added > MAX_HEADER_LENGTH) {
         this.#io.report(
-          `size:${v.name}`,
+          'too large',
+          v.name,
           `skipped ${reprValue(v.name)}: the ${this.field} header would exceed ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`,
         );
         continue;
@@ -86,7 +87,8 @@ export class HeaderFormat implements WireFormat {
     const entry = percentPair(v.name, text);
     if (entry === undefined) {
       this.#io.report(
-        `surrogate:${v.name}`,
+        'lone surrogate',
+        v.name,
         `skipped ${reprValue(v.name)}: its text has a lone surrogate, which has no UTF-8 form`,
       );
     }
@@ -121,6 +123,7 @@ export class HeaderFormat implements WireFormat {
   #oversized(): void {
     this.#io.report(
       'oversized',
+      '',
       `ignored an inbound ${this.field} header over ${MAX_HEADER_LENGTH} characters or ${MAX_ENTRIES} entries`,
     );
   }

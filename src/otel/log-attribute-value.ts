@@ -4,6 +4,20 @@ export const MAX_LOG_VALUE_DEPTH = 64;
 export const MAX_LOG_VALUE_COUNT = 10_000;
 
 /**
+ * A value the logs SDKs take as a log attribute: the OpenTelemetry logs data model's `AnyValue`
+ * (`@opentelemetry/api-logs`), declared here so that this package does not depend on it.
+ */
+export type LogAttributeValue =
+  | string
+  | number
+  | boolean
+  | Uint8Array
+  | null
+  | undefined
+  | readonly LogAttributeValue[]
+  | { readonly [key: string]: LogAttributeValue };
+
+/**
  * Whether both logs SDK lines take `value` as a log attribute (the OpenTelemetry logs data model's
  * `AnyValue`), checked the way they check it: sdk-logs 0.2xx's `isLogAttributeValue` and core 3.x's
  * `isAnyValue`. A string, number, boolean, null or Uint8Array; an array of such values; an object
@@ -19,7 +33,7 @@ export const MAX_LOG_VALUE_COUNT = 10_000;
  * stack (the SDKs recurse). A value refused for its size is remembered (weakly) as refused, so it
  * costs a lookup from then on. Getters run, as they do in the SDKs; a throwing one propagates.
  */
-export function isLogAttributeValue(value: unknown): boolean {
+export function isLogAttributeValue(value: unknown): value is LogAttributeValue {
   if (value === undefined) return false;
   const seen = new Set<object>();
   const stack: unknown[] = [value];
@@ -45,7 +59,7 @@ export function isLogAttributeValue(value: unknown): boolean {
     seen.add(item);
     const children = childrenOf(item);
     if (children === undefined) return false;
-    if (children.length > MAX_LOG_VALUE_COUNT) {
+    if (children === TOO_MANY) {
       TOO_BIG.add(item);
       return false;
     }
@@ -63,13 +77,13 @@ export function isLogAttributeValue(value: unknown): boolean {
 // nothing alive. The one verdict cached is a refusal: if the object shrinks later it stays
 // skipped, but nothing the SDKs refuse can pass through the cache.
 const TOO_BIG = new WeakSet<object>();
-const TOO_MANY: readonly unknown[] = { length: MAX_LOG_VALUE_COUNT + 1 } as never;
+const TOO_MANY = 'too many';
 
 /**
- * An array's items or a plain object's own enumerable values (TOO_MANY past the bound, without
- * reading them); undefined for any other object.
+ * An array's items or a plain object's own enumerable values ({@link TOO_MANY} past the bound,
+ * without reading them); undefined for any other object.
  */
-function childrenOf(item: object): readonly unknown[] | undefined {
+function childrenOf(item: object): readonly unknown[] | typeof TOO_MANY | undefined {
   if (Array.isArray(item)) {
     // for...of, as the SDKs iterate arrays (holes read as undefined).
     return item.length > MAX_LOG_VALUE_COUNT ? TOO_MANY : [...(item as unknown[])];

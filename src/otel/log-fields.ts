@@ -6,9 +6,8 @@ import { OnceReporter, errorText } from './report-once';
 import { NO_VALUE } from '../internal/var-context';
 import { isContextVar } from './var-shape';
 
-// One report per process: logFields runs on every log line.
+// One reporter for every call: logFields runs on every log line, each problem is said once.
 const reporter = new OnceReporter('otel-contextvars logFields');
-const reportOnce = (message: string): void => reporter.report('any', `${message} (reported once)`);
 
 /** Options of {@link logFields}. */
 export interface LogFieldsOptions {
@@ -32,19 +31,20 @@ export interface LogFieldsOptions {
  * value with no JSON form (a cycle, a throwing getter or `toJSON`) is left out and reported once
  * per var through `diag`.
  *
- * Never throws: bad options or an unreadable var yield fewer fields, reported once through `diag`.
+ * Never throws: bad options or an unreadable var yield fewer fields, each kind of problem reported
+ * once (per var, where it concerns one) through `diag`.
  */
 export function logFields(options?: LogFieldsOptions): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   try {
     const vars = options?.vars;
     if (vars !== undefined && !Array.isArray(vars)) {
-      reportOnce(`vars must be an array of ContextVars, got ${reprValue(vars)}`);
+      reporter.report('vars not an array', '', () => `vars must be an array of ContextVars, got ${reprValue(vars)}`);
     } else if (vars !== undefined) {
       for (const v of vars) addVar(fields, v);
     }
   } catch (error) {
-    reportOnce(`could not read the options: ${errorText(error)}`);
+    reporter.report('unreadable options', '', () => `could not read the options: ${errorText(error)}`);
   }
   try {
     const spanContext = trace.getSpanContext(context.active());
@@ -54,14 +54,14 @@ export function logFields(options?: LogFieldsOptions): Record<string, unknown> {
       fields.trace_flags = (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0');
     }
   } catch (error) {
-    reportOnce(`could not read the active span: ${errorText(error)}`);
+    reporter.report('unreadable span', '', () => `could not read the active span: ${errorText(error)}`);
   }
   return fields;
 }
 
 function addVar(fields: Record<string, unknown>, v: ContextVar<unknown>): void {
   if (!isContextVar(v)) {
-    reportOnce(`a ContextVar was expected in vars, got ${reprValue(v)}`);
+    reporter.report('not a var', '', () => `a ContextVar was expected in vars, got ${reprValue(v)}`);
     return;
   }
   try {
@@ -70,16 +70,17 @@ function addVar(fields: Record<string, unknown>, v: ContextVar<unknown>): void {
     if (value === NO_VALUE) return;
     const json = jsonValue(value);
     if (!json.ok) {
-      // Once per var name: a var keeps its unserializable value for many lines.
+      // A var keeps its unserializable value for many lines: rendered for the first one only.
       reporter.report(
-        `json:${v.name}`,
-        () => `left out ${reprValue(v.name)}: its value has no JSON form (${errorText(json.error)}); reported once`,
+        'no JSON form',
+        v.name,
+        () => `left out ${reprValue(v.name)}: its value has no JSON form (${errorText(json.error)})`,
       );
       return;
     }
     // defineProperty: a var named '__proto__' becomes a plain field, not the object's prototype.
     Object.defineProperty(fields, v.name, { value: json.value, enumerable: true, writable: true, configurable: true });
   } catch (error) {
-    reportOnce(`skipped ${reprValue(v)}: ${errorText(error)}`);
+    reporter.report('unreadable var', v.name, () => `skipped ${reprValue(v)}: ${errorText(error)}`);
   }
 }

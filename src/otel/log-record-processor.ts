@@ -1,7 +1,9 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
+import type { AttributeSettable } from './attribute-target';
 import type { VarAttributeOptions } from './processor-options';
 import { isLogAttributeValue } from './log-attribute-value';
+import type { LogAttributeValue } from './log-attribute-value';
 import { errorText } from './report-once';
 import { VarRecorder } from './var-recorder';
 
@@ -9,17 +11,11 @@ import { VarRecorder } from './var-recorder';
 export type ContextVarLogRecordProcessorOptions = VarAttributeOptions;
 
 /**
- * What the processor needs of a log record: the logs SDK's `ReadWriteLogRecord` (sdk-logs 3.x,
- * and 0.2xx of the 2.x line) has both members. Declared here rather than imported, so neither this
- * package nor its types depend on `@opentelemetry/sdk-logs`; the class still satisfies the SDK's
- * `LogRecordProcessor` interface structurally.
+ * What the processor needs of a log record: the attribute target of both processors, whose
+ * `setAttribute` takes any value here (the logs SDKs' `ReadWriteLogRecord` of 3.x and 0.2xx type
+ * it as `AnyValue`); the processor passes only values both lines accept.
  */
-export interface LogAttributeSettable {
-  /** Sets one attribute, as the logs SDK's `LogRecord.setAttribute`. */
-  setAttribute(key: string, value?: unknown): unknown;
-  /** The attributes the record was emitted with (they win over a var of the same key). */
-  readonly attributes?: Readonly<Record<string, unknown>>;
-}
+export type LogAttributeSettable = AttributeSettable<unknown>;
 
 /**
  * An OpenTelemetry `LogRecordProcessor` (`@opentelemetry/sdk-logs`) that records ContextVars on
@@ -38,8 +34,7 @@ export interface LogAttributeSettable {
  * overwritten. It never throws into the logger.
  */
 export class ContextVarLogRecordProcessor {
-  // No copy: the logs SDK copies arrays and maps as it stores them (both lines).
-  readonly #recorder: VarRecorder;
+  readonly #recorder: VarRecorder<LogAttributeValue>;
 
   /**
    * @param options `{ vars, attributePrefix? }`.
@@ -47,6 +42,7 @@ export class ContextVarLogRecordProcessor {
    * `attributePrefix` is not a string.
    */
   constructor(options: ContextVarLogRecordProcessorOptions) {
+    // No copy: the logs SDK copies arrays and maps as it stores them (both lines).
     this.#recorder = new VarRecorder(
       'ContextVarLogRecordProcessor',
       options,
@@ -65,7 +61,7 @@ export class ContextVarLogRecordProcessor {
     try {
       ctx = context ?? otelContext.active();
     } catch (error) {
-      this.#recorder.report('context', `could not read the active context: ${errorText(error)}`);
+      this.#recorder.report('no active context', '', `could not read the active context: ${errorText(error)}`);
       return;
     }
     this.#recorder.record(ctx, logRecord);

@@ -6,7 +6,7 @@ import { reprValue } from '../internal/repr';
 import { bindEmitter, isEmitterLike } from './bind-emitter';
 
 /** Set on every ContextVarsContextManager, whichever copy of the package made it. */
-export const MANAGER_BRAND: unique symbol = Symbol.for('otel-contextvars.manager') as never;
+export const MANAGER_BRAND: unique symbol = Symbol.for('otel-contextvars.manager');
 
 /**
  * Returned by `attach()`: `dispose()` (or `using`) restores the context active before the attach.

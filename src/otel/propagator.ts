@@ -94,9 +94,11 @@ function isCodec(c: unknown): c is ContextVarCodec<unknown> {
  * receiving side every value is attacker-controlled input: validate it before you trust it (a
  * codec's `decode` is a good place), and list only vars that are meant to cross the boundary.
  *
- * Never throws into the host: values that cannot be encoded are skipped and reported once through
- * `diag`; malformed, oversized (over 8192 characters or 64 entries) or hostile input is ignored at
- * a cost bounded by those limits; unknown names are ignored; of repeated names the first wins.
+ * Never throws into the host: values that cannot be encoded are skipped and reported once (per
+ * kind of problem and var) through `diag`; malformed, oversized or hostile input is ignored at a
+ * cost bounded by the format's limits (its own header: 8192 characters and 64 entries, ignored
+ * whole past them; baggage: the W3C limits above, past which members are left out); unknown
+ * names are ignored; of repeated names in its own header the first wins.
  */
 export class ContextVarPropagator implements TextMapPropagator {
   readonly #format: WireFormat;
@@ -163,7 +165,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     const io: VarText = {
       textOf: (v, value) => this.#textOf(v, value),
       decode: (v, text) => this.#decode(v, text),
-      report: (key, message) => this.#reporter.report(key, message),
+      report: (kind, subject, message) => this.#reporter.report(kind, subject, message),
     };
     this.#format = baggage
       ? new BaggageFormat([...vars], byName, io)
@@ -179,7 +181,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     try {
       this.#format.inject(context, carrier, setter);
     } catch (error) {
-      this.#reporter.report('inject', () => `inject failed and was skipped: ${errorText(error)}`);
+      this.#reporter.report('inject failed', '', () => `inject failed and was skipped: ${errorText(error)}`);
     }
   }
 
@@ -193,7 +195,7 @@ export class ContextVarPropagator implements TextMapPropagator {
     try {
       return this.#format.extract(context, carrier, getter);
     } catch (error) {
-      this.#reporter.report('extract', () => `extract failed and was ignored: ${errorText(error)}`);
+      this.#reporter.report('extract failed', '', () => `extract failed and was ignored: ${errorText(error)}`);
       return context;
     }
   }
@@ -212,7 +214,8 @@ export class ContextVarPropagator implements TextMapPropagator {
         text = codec.encode(value);
       } catch (error) {
         this.#reporter.report(
-          `encode:${v.name}`,
+          'encode threw',
+          v.name,
           () => `skipped ${reprValue(v.name)}: its codec's encode threw ${errorText(error)}`,
         );
         return undefined;
@@ -220,7 +223,8 @@ export class ContextVarPropagator implements TextMapPropagator {
     }
     if (typeof text !== 'string') {
       this.#reporter.report(
-        `type:${v.name}`,
+        'not a string',
+        v.name,
         codec === undefined
           ? `skipped ${reprValue(v.name)}: a var without a codec carries strings only, got ${typeof value}`
           : `skipped ${reprValue(v.name)}: its codec's encode returned ${typeof text}, not a string`,
@@ -238,7 +242,8 @@ export class ContextVarPropagator implements TextMapPropagator {
       return codec.decode(text);
     } catch (error) {
       this.#reporter.report(
-        `decode:${v.name}`,
+        'decode threw',
+        v.name,
         () => `dropped an inbound ${reprValue(v.name)}: its codec's decode threw ${errorText(error)}`,
       );
       return NO_VALUE;

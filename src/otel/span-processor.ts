@@ -1,21 +1,12 @@
-import type { AttributeValue, Attributes, Context as OtelContext } from '@opentelemetry/api';
+import type { AttributeValue, Context as OtelContext } from '@opentelemetry/api';
+import type { AttributeSettable } from './attribute-target';
 import type { VarAttributeOptions } from './processor-options';
 import { VarRecorder } from './var-recorder';
 
+export type { AttributeSettable } from './attribute-target';
+
 /** Options of the ContextVarSpanProcessor constructor: the vars to record on every span whose parent context binds them. */
 export type ContextVarSpanProcessorOptions = VarAttributeOptions;
-
-/**
- * What the processor needs of a span: the SDK's `Span` has both members. Declared here rather
- * than imported, so this package's types do not require `@opentelemetry/sdk-trace-base` to be
- * installed; the class still satisfies the SDK's `SpanProcessor` interface structurally.
- */
-export interface AttributeSettable {
-  /** Sets one attribute, as the SDK's `Span.setAttribute`. */
-  setAttribute(key: string, value: AttributeValue): unknown;
-  /** The attributes already set (those passed to `startSpan` win over a var of the same key). */
-  readonly attributes?: Attributes;
-}
 
 const PRIMITIVE_TYPES = new Set(['string', 'number', 'boolean']);
 
@@ -47,8 +38,7 @@ function isAttributeValue(value: unknown): value is AttributeValue {
  * is not overwritten. It never throws into the tracer.
  */
 export class ContextVarSpanProcessor {
-  // A copy of an array: mutating the var's array later must not change a recorded span.
-  readonly #recorder: VarRecorder;
+  readonly #recorder: VarRecorder<AttributeValue>;
 
   /**
    * @param options `{ vars, attributePrefix? }`.
@@ -56,6 +46,7 @@ export class ContextVarSpanProcessor {
    * `attributePrefix` is not a string.
    */
   constructor(options: ContextVarSpanProcessorOptions) {
+    // A copy of an array: mutating the var's array later must not change a recorded span.
     this.#recorder = new VarRecorder('ContextVarSpanProcessor', options, 'span attribute', isAttributeValue, (value) =>
       Array.isArray(value) ? value.slice() : value,
     );

@@ -1,8 +1,8 @@
-import { diag } from '@opentelemetry/api';
 import { observeSets } from '../internal/set-observer';
 import { MANAGER_BRAND } from './manager';
+import type { ContextVarsContextManager } from './manager';
+import { OnceReporter, newReportMemory } from './report-once';
 import { shared } from '../internal/shared';
-import { warn } from '../internal/warn';
 
 // Where @opentelemetry/api 1.x keeps its registered globals (the context manager and the tracer
 // provider among them): one slot for every api copy of major version 1, 1.9 and 1.10 alike.
@@ -11,11 +11,12 @@ const CHECK_EVERY = 4096;
 /** The code of the one visible warning, for `process.on('warning')` filters and --disable-warning. */
 export const SPLIT_WARNING_CODE = 'OTEL_CONTEXTVARS_SPLIT';
 
-// Per process, not per copy: one look every CHECK_EVERY sets, one diag warning in all (the same
-// shared part as before the visible warning existed, so older copies share it too).
-const state = shared('split-check', () => ({ countdown: 1, warned: false }));
-// The visible warning: its own countdown (for the processors) and its own once.
-const visible = shared('split-warning', () => ({ checkIn: 1, warned: false }));
+// Per process, not per copy: one look every CHECK_EVERY calls on each of the two paths. Each path
+// looks on its first call, so a set() at start-up, before an SDK registers its manager, does not
+// put off the processors' first look by 4096 spans.
+const countdowns = shared('split-countdowns', () => ({ sets: 1, telemetry: 1 }));
+// The split is one problem of the process: every loaded copy reports it through one memory.
+const reporter = new OnceReporter('otel-contextvars', shared('split-reports', newReportMemory));
 
 interface ApiGlobals {
   context?: object;
@@ -38,7 +39,7 @@ export function foreignManager(): object | undefined {
 }
 
 /** Whether `manager` is a ContextVarsContextManager of any loaded copy of this package. */
-export function isOurManager(manager: unknown): boolean {
+export function isOurManager(manager: unknown): manager is ContextVarsContextManager {
   return (
     typeof manager === 'object' && manager !== null && (manager as Record<symbol, unknown>)[MANAGER_BRAND] === true
   );
@@ -63,12 +64,10 @@ const FIX =
  * with spans.
  */
 export function checkSplit(): void {
-  if (--state.countdown > 0) return;
-  state.countdown = CHECK_EVERY;
-  if (state.warned && visible.warned) return;
+  if (--countdowns.sets > 0) return;
+  countdowns.sets = CHECK_EVERY;
   const manager = foreignManager();
-  if (manager === undefined) return;
-  reportSplit(manager, apiGlobals()?.trace !== undefined);
+  if (manager !== undefined) reportSplit(manager, apiGlobals()?.trace !== undefined);
 }
 
 /**
@@ -77,26 +76,19 @@ export function checkSplit(): void {
  * through diag and once visibly.
  */
 export function checkSplitFromTelemetry(): void {
-  if (--visible.checkIn > 0) return;
-  visible.checkIn = CHECK_EVERY;
-  if (visible.warned) return;
+  if (--countdowns.telemetry > 0) return;
+  countdowns.telemetry = CHECK_EVERY;
   const manager = foreignManager();
   if (manager !== undefined) reportSplit(manager, true);
 }
 
 function reportSplit(manager: object, withTelemetry: boolean): void {
-  const message =
-    `otel-contextvars: the global OpenTelemetry context manager is ${managerName(manager)}, ` +
+  const message = (): string =>
+    `the global OpenTelemetry context manager is ${managerName(manager)}, ` +
     `so spans and ContextVars live in separate contexts. ${FIX}`;
-  if (!state.warned) {
-    state.warned = true;
-    diag.warn(message);
-  }
-  if (withTelemetry && !visible.warned) {
-    visible.warned = true;
-    // Visible even where no diag logger is set (the default): a split loses data silently.
-    warn(message, SPLIT_WARNING_CODE);
-  }
+  reporter.report('split', '', message);
+  // Visible even where no diag logger is set (the default): a split loses data silently.
+  if (withTelemetry) reporter.warn('split with telemetry', '', message, SPLIT_WARNING_CODE);
 }
 
 // The core calls this on every set(); it does not import this layer.

@@ -1,9 +1,10 @@
-import { ROOT_CONTEXT, context, diag } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { errorText } from './report-once';
+import { OnceReporter, errorText } from './report-once';
 import { SPLIT_WARNING_CODE, foreignManager, isOurManager, registeredManager } from './split-check';
 import { ContextVarsContextManager } from './manager';
-import { warn } from '../internal/warn';
+
+const reporter = new OnceReporter('otel-contextvars takeOverContextManager');
 
 /**
  * Makes a ContextVarsContextManager the global OpenTelemetry context manager, taking over from
@@ -28,33 +29,39 @@ import { warn } from '../internal/warn';
  * @throws never; if registration is refused (an incompatible @opentelemetry/api, or a registered
  * manager whose disable() threw), a process warning says so and the returned manager is not the
  * global one. A registered manager whose active() throws is reported through `diag`, and the
- * switch starts from the root context.
+ * switch starts from the root context. Each of these is reported once per process.
  */
 export function takeOverContextManager(
   manager: ContextVarsContextManager = new ContextVarsContextManager(),
 ): ContextVarsContextManager {
   const registered = registeredManager();
-  if (isOurManager(registered)) return registered as ContextVarsContextManager;
+  if (isOurManager(registered)) return registered;
   // The registered manager is someone else's code: whatever it throws is reported, not rethrown.
   let carried: OtelContext = ROOT_CONTEXT;
   try {
     carried = context.active();
   } catch (error) {
-    diag.warn(
-      `otel-contextvars takeOverContextManager: the registered context manager's active() threw ${errorText(error)}; starting from the root context`,
+    reporter.report(
+      'active() threw',
+      '',
+      () => `the registered context manager's active() threw ${errorText(error)}; starting from the root context`,
     );
   }
   try {
     if (foreignManager() !== undefined) context.disable();
   } catch (error) {
-    diag.warn(
-      `otel-contextvars takeOverContextManager: the registered context manager's disable() threw ${errorText(error)}`,
+    reporter.report(
+      'disable() threw',
+      '',
+      () => `the registered context manager's disable() threw ${errorText(error)}`,
     );
   }
   if (!context.setGlobalContextManager(manager)) {
-    warn(
-      'otel-contextvars: takeOverContextManager() could not register the ContextVarsContextManager ' +
-        '(@opentelemetry/api refused it; its diag logger says why): spans and ContextVars live in separate contexts',
+    reporter.warn(
+      'not registered',
+      '',
+      'could not register the ContextVarsContextManager (@opentelemetry/api refused it; its diag logger says why): ' +
+        'spans and ContextVars live in separate contexts',
       SPLIT_WARNING_CODE,
     );
     return manager;

@@ -1,4 +1,5 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
+import type { AttributeSettable } from './attribute-target';
 import { checkSplitFromTelemetry } from './split-check';
 import { reprValue } from '../internal/repr';
 import type { ContextVar } from '../var';
@@ -6,25 +7,20 @@ import { readVarAttributeOptions } from './processor-options';
 import { OnceReporter, errorText } from './report-once';
 import { NO_VALUE } from '../internal/var-context';
 
-/** What a telemetry item needs for the recorder: the SDKs' Span and ReadWriteLogRecord have both. */
-export interface AttributeTarget {
-  setAttribute(key: string, value: never): unknown;
-  readonly attributes?: Readonly<Record<string, unknown>>;
-}
-
 /**
  * The shared core of ContextVarSpanProcessor and ContextVarLogRecordProcessor: copies the listed
  * vars bound in a context onto an item's attributes (`prefix + name`). A var's default is not a
  * value; an attribute the item already has wins; a value `accepts` refuses is skipped; each
- * problem is reported once per var through diag, and nothing is thrown.
+ * problem is reported once per kind and var through diag, and nothing is thrown.
+ * @typeParam V the attribute values the item takes.
  */
-export class VarRecorder {
+export class VarRecorder<V> {
   readonly #vars: readonly ContextVar<unknown>[];
   readonly #keys: readonly string[];
   readonly #reporter: OnceReporter;
   readonly #what: string;
-  readonly #accepts: (value: unknown) => boolean;
-  readonly #copy: (value: unknown) => unknown;
+  readonly #accepts: (value: unknown) => value is V;
+  readonly #copy: (value: V) => V;
 
   /**
    * @param who the processor's class name, for errors and reports.
@@ -37,8 +33,8 @@ export class VarRecorder {
     who: string,
     options: unknown,
     what: string,
-    accepts: (value: unknown) => boolean,
-    copy: (value: unknown) => unknown,
+    accepts: (value: unknown) => value is V,
+    copy: (value: V) => V,
   ) {
     const { vars, keys } = readVarAttributeOptions(who, options);
     this.#vars = vars;
@@ -50,7 +46,7 @@ export class VarRecorder {
   }
 
   /** Records the listed vars bound in `ctx` on `target`. Never throws. */
-  record(ctx: OtelContext, target: AttributeTarget): void {
+  record(ctx: OtelContext, target: AttributeSettable<V>): void {
     checkSplitFromTelemetry();
     for (let i = 0; i < this.#vars.length; i++) {
       const v = this.#vars[i];
@@ -61,21 +57,26 @@ export class VarRecorder {
         if (!this.#accepts(value)) {
           // Rendered only for the first report: a skipped value then costs what the check costs.
           this.#reporter.report(
+            'invalid value',
             v.name,
             () => `skipped ${reprValue(v.name)}: ${reprValue(value)} is not a valid ${this.#what} value`,
           );
           continue;
         }
         if (target.attributes !== undefined && Object.hasOwn(target.attributes, key)) continue;
-        target.setAttribute(key, this.#copy(value) as never);
+        target.setAttribute(key, this.#copy(value));
       } catch (error) {
-        this.#reporter.report(v.name, () => `could not record ${reprValue(v.name)}: ${errorText(error)}`);
+        this.#reporter.report(
+          'not recorded',
+          v.name,
+          () => `could not record ${reprValue(v.name)}: ${errorText(error)}`,
+        );
       }
     }
   }
 
-  /** Reports `message` once for `key`, under the processor's name. */
-  report(key: string, message: string | (() => string)): void {
-    this.#reporter.report(key, message);
+  /** Reports `message` once for this kind and subject, under the processor's name. */
+  report(kind: string, subject: string, message: string | (() => string)): void {
+    this.#reporter.report(kind, subject, message);
   }
 }

@@ -5,10 +5,13 @@ import type { ContextVar } from '../var';
 export interface VarText {
   /** The var's value as text (codec or string), or undefined when it cannot be sent (reported). */
   textOf(v: ContextVar<unknown>, value: unknown): string | undefined;
-  /** The var's value from text (codec or string), or UNBOUND when it is refused (reported). */
+  /** The var's value from text (codec or string), or NO_VALUE when it is refused (reported). */
   decode(v: ContextVar<unknown>, text: string): unknown;
-  /** Reports `message` once for `key`; a function is called only when the key is new. */
-  report(key: string, message: string | (() => string)): void;
+  /**
+   * Reports `message` once for this kind and subject (a var's name, or '' for a problem with
+   * inbound text, whose keys must not grow the memory); a function is called only when new.
+   */
+  report(kind: string, subject: string, message: string | (() => string)): void;
 }
 
 /** One way of carrying vars in a carrier: ContextVarPropagator's format 'header' or 'baggage'. */

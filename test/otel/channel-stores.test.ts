@@ -183,6 +183,30 @@ test('activeContextStore: a transform result that is not a Context leaves the ac
   }
 });
 
+test('activeContextStore: a transform result whose property reads throw (a Proxy) is not a Context either; nothing is thrown into the call', () => {
+  const channel = dc.channel(uniqueName('hostile-proxy'));
+  const lines = recordingDiag();
+  const hostile = new Proxy(
+    {},
+    {
+      get: (): never => {
+        throw new Error('trap');
+      },
+    },
+  );
+  const unbind = bind(channel, { ...STORES[1], transform: () => hostile });
+  try {
+    const seen = callValue.run('caller', () =>
+      [1, 2].map(() => channel.runStores({ value: 'call' }, () => callValue.get('unset'))),
+    );
+    expect(seen).toEqual(['caller', 'caller']);
+    // Reported under the same kind and subject (an object) as the test above: said once per file.
+    expect(lines.filter((l) => !l.includes('not an OpenTelemetry Context'))).toEqual([]);
+  } finally {
+    unbind();
+  }
+});
+
 test('activeContextStore: withScope is disposed once; a second dispose does not move the context again', () => {
   const inner = callValue.setIn(context.active(), 'scoped');
   callValue.run('caller', () => {
