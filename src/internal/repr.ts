@@ -5,7 +5,7 @@ import { render } from './render';
 const ids = shared('repr', () => ({ last: 0 }));
 
 /** Node's `util.inspect` hook; a registered symbol, so it needs no import of `util` by callers. */
-export const inspectSymbol: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+export const inspectSymbol: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 
 type Inspect = (value: unknown, options: { depth: number; breakLength: number }) => string;
 interface BuiltinHost {
