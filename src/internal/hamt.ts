@@ -7,8 +7,13 @@
 // exactly one leaf or a child node (no collision lists); slots are ordered by their 5-bit index,
 // so iteration order depends only on the set of ids, never on insertion history.
 
-/** Returned by {@link lookup} when the id is not bound. */
-export const ABSENT: unique symbol = Symbol('otel-contextvars.absent');
+/**
+ * The package's one marker for "no binding", distinct from every value including undefined:
+ * returned by {@link lookup} when the id is not bound, and passed on by var-context.ts.
+ * Integrations pass it as the default to `getIn`: it comes back only when the var has no binding,
+ * which tells "unbound" apart from "bound to undefined" without the var's own default getting in.
+ */
+export const NO_VALUE: unique symbol = Symbol('otel-contextvars.no-value');
 
 /** One binding: the var's id, the var itself (for iteration), and its value. */
 export class Leaf {
@@ -46,19 +51,19 @@ function popcount(x: number): number {
   return Math.imul(x, 0x01010101) >>> 24;
 }
 
-/** The value bound to `id`, or {@link ABSENT}. O(log32 n). */
+/** The value bound to `id`, or {@link NO_VALUE}. O(log32 n). */
 export function lookup(root: HamtNode | null, id: number): unknown {
   let node = root;
   let shift = 0;
   while (node !== null) {
     const bit = 1 << ((id >>> shift) & MASK);
-    if ((node.bitmap & bit) === 0) return ABSENT;
+    if ((node.bitmap & bit) === 0) return NO_VALUE;
     const slot = node.slots[popcount(node.bitmap & (bit - 1))];
-    if (isLeaf(slot)) return slot.id === id ? slot.value : ABSENT;
+    if (isLeaf(slot)) return slot.id === id ? slot.value : NO_VALUE;
     node = slot;
     shift += BITS;
   }
-  return ABSENT;
+  return NO_VALUE;
 }
 
 // Slot arrays are built at their exact length: growing a copy with push() leaves V8's growth

@@ -1,7 +1,10 @@
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Context as OtelContext } from '@opentelemetry/api';
-import { ABSENT, HamtNode, Leaf, assoc, dissoc, leaves, lookup } from './hamt';
+import { NO_VALUE, HamtNode, Leaf, assoc, dissoc, leaves, lookup } from './hamt';
 import { shared } from './shared';
+
+/** The one marker for "no binding" (see hamt.ts): what reads return for an unbound var. */
+export { NO_VALUE } from './hamt';
 
 // Every loaded copy of the package (same state format; see shared.ts) reads and extends the
 // contexts the others made, each with its own code: what they share is the data's layout, these
@@ -105,14 +108,14 @@ function applyLink(ctx: OtelContext, key: symbol, value: unknown): OtelContext {
 /** The value bound to var `id` in `ctx`, or {@link NO_VALUE}. O(log32 n). */
 export function readVarIn(ctx: OtelContext, id: number): unknown {
   const own = asVarContext(ctx);
-  return own === null ? ABSENT : lookup(own.vars, id);
+  return own === null ? NO_VALUE : lookup(own.vars, id);
 }
 
 function foreignBase(ctx: OtelContext): OtelContext | undefined {
   return ctx === ROOT_CONTEXT ? undefined : ctx;
 }
 
-/** The result of a write: the new context and what the var held before (`ABSENT` if unbound). */
+/** The result of a write: the new context and what the var held before (`NO_VALUE` if unbound). */
 export interface VarWrite {
   readonly context: OtelContext;
   readonly previous: unknown;
@@ -124,13 +127,13 @@ export function writeVarIn(ctx: OtelContext, id: number, key: object, value: unk
   if (own === null)
     return {
       context: new VarContext(foreignBase(ctx), null, assoc(null, new Leaf(id, key, value)), 1),
-      previous: ABSENT,
+      previous: NO_VALUE,
     };
   // Read before the write (a trie of a few dozen vars is one node deep): the old value for the
   // token, and whether the binding is new for the count.
   const previous = lookup(own.vars, id);
   const vars = assoc(own.vars, new Leaf(id, key, value));
-  const size = previous === ABSENT ? own.size + 1 : own.size;
+  const size = previous === NO_VALUE ? own.size + 1 : own.size;
   return { context: new VarContext(own.base, own.keys, vars, size), previous };
 }
 
@@ -142,13 +145,6 @@ export function removeVarIn(ctx: OtelContext, id: number): OtelContext {
   if (vars === own.vars) return ctx;
   return new VarContext(own.base, own.keys, vars, own.size - 1);
 }
-
-/**
- * Marker for "no binding", distinct from every value including undefined. Integrations pass it as
- * the default to `getIn`: it comes back only when the var has no binding, which tells "unbound"
- * apart from "bound to undefined" without the var's own default getting in.
- */
-export const NO_VALUE: unknown = ABSENT;
 
 /** [var, value] pairs bound in `ctx`, in a stable order. */
 export function* varEntriesIn(ctx: OtelContext): Generator<[object, unknown]> {

@@ -2,7 +2,7 @@
 // with seeded random inserts, replacements and deletes, in the spirit of CPython's
 // test_hamt_stress: after every step the trie and the model agree on every key, on size and on
 // iteration order, the structure stays minimal, and every snapshot taken earlier is unchanged.
-import { ABSENT, HamtNode, Leaf, assoc, dissoc, leaves, lookup } from '../../src/internal/hamt';
+import { NO_VALUE, HamtNode, Leaf, assoc, dissoc, leaves, lookup } from '../../src/internal/hamt';
 import { seededRandom } from '../support/prng';
 
 const SEED = Number(process.env.HAMT_SEED ?? 0x5eed);
@@ -34,7 +34,7 @@ function agree(root: HamtNode | null, model: Map<number, unknown>, probes: numbe
   const listed = [...leaves(root)];
   expect(listed.map((l) => l.id)).toEqual([...model.keys()].sort(trieOrder));
   for (const leaf of listed) expect(leaf.value).toBe(model.get(leaf.id));
-  for (const id of probes) expect(lookup(root, id)).toBe(model.has(id) ? model.get(id) : ABSENT);
+  for (const id of probes) expect(lookup(root, id)).toBe(model.has(id) ? model.get(id) : NO_VALUE);
   expect(structureProblems(root)).toEqual([]);
 }
 
@@ -57,7 +57,7 @@ test(`5,000 seeded random steps (seed ${SEED}) against a Map: lookups, size, ord
       const value = r < 0.05 ? undefined : { step };
       const before = model.get(id);
       const had = model.has(id);
-      expect(lookup(root, id)).toBe(had ? before : ABSENT);
+      expect(lookup(root, id)).toBe(had ? before : NO_VALUE);
       root = assoc(root, new Leaf(id, key, value));
       model = new Map(model).set(id, value);
     } else {
