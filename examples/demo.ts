@@ -1,6 +1,7 @@
 // `npm run demo`: two instrumented services on 127.0.0.1, three concurrent requests, and what
-// OpenTelemetry saw of them: each trace as a tree with the vars on its spans, and the log lines of
-// both processes that carry its trace id.
+// OpenTelemetry saw of them: each trace as a tree with the vars on its spans, and the log records
+// of both processes that carry its trace id (on the 2.x line, for Node older than 22.15: pino's log
+// lines; examples/demo/line.ts chooses).
 //
 // This process is the frontend. Its middleware sets request.id, tenant and user.id once per
 // request; nothing passes them down. It calls the backend, a second Node process
@@ -10,10 +11,12 @@
 //
 // With OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER=otlp) set, both services also export
 // over OTLP/HTTP, e.g. to an OpenTelemetry Collector or Jaeger (see docs/demo.md).
-import { createLogger, otlpRequested, requestId, startTelemetry, tenant, user } from './demo/telemetry';
-import type { SpanRecord } from './demo/telemetry';
+import { line } from './demo/line';
+import { otlpRequested } from './demo/records';
+import type { LogEntry, SpanRecord } from './demo/records';
+import { requestId, tenant, user } from './demo/vars';
 import { formatTraces } from './demo/print';
-import type { LogRecord, SentRequest } from './demo/print';
+import type { SentRequest } from './demo/print';
 import type { BackendMessage } from './demo/backend';
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -31,12 +34,8 @@ const watchdog = setTimeout(() => {
 }, DEADLINE_MS);
 watchdog.unref();
 
-const telemetry = startTelemetry('frontend');
-const frontendLogs: LogRecord[] = [];
-// The frontend's lines are kept to print next to their trace; a real service would write stdout.
-const log = createLogger('frontend', {
-  write: (line: string) => void frontendLogs.push(JSON.parse(line) as LogRecord),
-});
+const telemetry = line.startTelemetry('frontend');
+const log = telemetry.logger;
 const tracer = trace.getTracer('demo-frontend');
 
 function get(
@@ -102,27 +101,18 @@ function startFrontend(backendPort: number): http.Server {
 function startBackend(): {
   pid: number | undefined;
   next: () => Promise<BackendMessage>;
-  logs: Promise<LogRecord[]>;
+  closed: Promise<void>;
   stop: () => void;
 } {
   const child = fork(path.join(__dirname, 'demo', 'backend.ts'), [], {
     // The project root, so that `--import tsx` resolves whether started by tsx, node or a test.
     cwd: path.resolve(__dirname, '..'),
     execPath: process.execPath,
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    // The same AsyncLocalStorage engine as this process, and TypeScript through tsx.
+    execArgv: [...process.execArgv.filter((arg) => arg.endsWith('async-context-frame')), '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  let stdout = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const logs = closed.then(() =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as LogRecord),
-  );
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   const next = () =>
     new Promise<BackendMessage>((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`backend exited early (code ${code})`));
@@ -134,7 +124,7 @@ function startBackend(): {
     });
   // Kill it if the demo ends any other way than by the backend's own clean exit.
   process.on('exit', () => child.kill());
-  return { pid: child.pid, next, logs, stop: () => child.send('finish') };
+  return { pid: child.pid, next, closed, stop: () => child.send('finish') };
 }
 
 async function main(): Promise<void> {
@@ -143,6 +133,7 @@ async function main(): Promise<void> {
   const frontend = startFrontend(backendPort);
   await new Promise<void>((resolve) => frontend.listen(0, '127.0.0.1', resolve));
   const frontendPort = (frontend.address() as AddressInfo).port;
+  console.log(line.description);
   console.log(
     `frontend http://127.0.0.1:${frontendPort}  ->  backend http://127.0.0.1:${backendPort} (a second Node process, pid ${backend.pid})`,
   );
@@ -172,19 +163,20 @@ async function main(): Promise<void> {
   await new Promise((resolve) => frontend.close(resolve));
   const finished = backend.next();
   backend.stop();
-  const { spans: backendSpans } = (await finished) as { spans: SpanRecord[] };
-  const spans = [...(await telemetry.finishedSpans()), ...backendSpans];
+  const backendSent = (await finished) as { spans: SpanRecord[]; logs: LogEntry[] };
+  const spans = [...(await telemetry.finishedSpans()), ...backendSent.spans];
+  const logs = [...(await telemetry.finishedLogs()), ...backendSent.logs];
   // Both services flush their OTLP export (if any) at the same time: the backend before it exits.
-  const [backendLogs] = await Promise.all([backend.logs, telemetry.shutdown()]);
-  const logs = [...frontendLogs, ...backendLogs];
+  await Promise.all([backend.closed, telemetry.shutdown()]);
   console.log("contextvar.* columns: the span attributes ContextVarSpanProcessor recorded. The frontend's server span");
   console.log(
     'starts before its middleware sets the vars, so it has none; every span after it does, in both services.\n',
   );
-  for (const line of formatTraces(requests, spans, logs)) console.log(line);
+  for (const text of formatTraces(requests, spans, logs, line.logKind)) console.log(text);
   const traced = new Set(requests.map((r) => r.traceId));
+  const correlated = logs.filter((l) => l.traceId !== undefined && traced.has(l.traceId)).length;
   console.log(
-    `${traced.size} traces, ${spans.length} spans from 2 processes, ${logs.filter((l) => traced.has(String(l.trace_id))).length} of ${logs.length} log lines correlated`,
+    `${traced.size} traces, ${spans.length} spans from 2 processes, ${correlated} of ${logs.length} ${line.logKind} correlated`,
   );
 }
 

@@ -1,14 +1,14 @@
 // The demo's backend service, a separate Node process forked by examples/demo.ts (not meant to be
 // run by hand). It sets no vars itself: every value it reads and logs arrived in the frontend's
 // request headers, extracted by ContextVarPropagator through the HTTP instrumentation.
-// Log lines go to stdout as JSON, as a real service's would; spans go back to the parent over IPC.
-import { createLogger, requestId, startTelemetry, tenant, user } from './telemetry';
-import type { SpanRecord } from './telemetry';
+// Its spans and log entries go back to the parent over IPC.
+import { line } from './line';
+import type { LogEntry, SpanRecord } from './records';
+import { requestId, tenant, user } from './vars';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { trace } from '@opentelemetry/api';
-import pino from 'pino';
 
 if (process.send === undefined) {
   console.error('examples/demo/backend.ts is started by examples/demo.ts: run `npm run demo`.');
@@ -16,11 +16,10 @@ if (process.send === undefined) {
 }
 
 /** What the parent process and the backend say to each other over IPC. */
-export type BackendMessage = { port: number } | { spans: SpanRecord[] };
+export type BackendMessage = { port: number } | { spans: SpanRecord[]; logs: LogEntry[] };
 
-const telemetry = startTelemetry('backend');
-// Synchronous writes: every line is on stdout before the process exits.
-const log = createLogger('backend', pino.destination({ fd: 1, sync: true }));
+const telemetry = line.startTelemetry('backend');
+const log = telemetry.logger;
 const tracer = trace.getTracer('demo-backend');
 
 function send(message: BackendMessage): Promise<void> {
@@ -49,9 +48,8 @@ process.on('message', (message) => {
   if (message !== 'finish') return;
   server.closeAllConnections();
   server.close(() => {
-    void telemetry
-      .finishedSpans()
-      .then((spans) => send({ spans }))
+    void Promise.all([telemetry.finishedSpans(), telemetry.finishedLogs()])
+      .then(([spans, logs]) => send({ spans, logs }))
       .then(() => telemetry.shutdown())
       .finally(() => process.disconnect());
   });

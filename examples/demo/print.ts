@@ -1,11 +1,8 @@
-// Renders the demo's traces as trees and its log lines next to the trace they belong to.
+// Renders the demo's traces as trees and their log entries next to the trace they belong to.
 // Spans come from two processes; a tree is rebuilt from parent span ids alone, so a backend span
 // lands under the frontend's client span only if the traceparent header really carried it.
 import { SpanKind } from '@opentelemetry/api';
-import type { SpanRecord } from './telemetry';
-
-/** A parsed pino line: its message, the service that wrote it, and whatever logFields added. */
-export type LogRecord = Record<string, unknown> & { service?: string; msg?: string };
+import type { LogEntry, SpanRecord } from './records';
 
 /** One request the demo sent, in the order it was sent. */
 export interface SentRequest {
@@ -22,9 +19,6 @@ const KIND = new Map<number, string>([
 ]);
 // Written by ContextVarSpanProcessor: its default prefix, then the var's name.
 const VAR_PREFIX = 'contextvar.';
-// Pino's own fields; what is left is what logFields added.
-const LOG_NOISE = new Set(['level', 'time', 'pid', 'hostname', 'service', 'msg']);
-const TRACE_FIELDS = ['trace_id', 'span_id', 'trace_flags'];
 
 interface Row {
   tree: string;
@@ -71,19 +65,28 @@ function table(spanRows: Row[]): string[] {
   );
 }
 
-function logLine(record: LogRecord): string {
-  const keys = Object.keys(record).filter((k) => !LOG_NOISE.has(k));
+function logLine(entry: LogEntry): string {
   // Trace fields first: they are what a log search joins on.
-  const ordered = [...TRACE_FIELDS.filter((k) => keys.includes(k)), ...keys.filter((k) => !TRACE_FIELDS.includes(k))];
-  const fields = ordered.map((k) => `${k}=${String(record[k])}`).join(' ');
-  return `    ${(record.service ?? '?').padEnd(9)}${record.msg ?? ''}\n      ${fields}`;
+  const fields = [
+    `trace_id=${entry.traceId ?? '-'}`,
+    `span_id=${entry.spanId ?? '-'}`,
+    `trace_flags=${entry.traceFlags ?? '-'}`,
+    ...Object.entries(entry.fields).map(([key, value]) => `${key}=${value}`),
+  ];
+  return `    ${entry.service.padEnd(9)}${entry.message}\n      ${fields.join(' ')}`;
 }
 
 /**
  * Lines for each sent request: its trace as a tree (roots are spans whose parent is not in the
- * trace), then the log lines whose `trace_id` is that trace's. Siblings are in start order.
+ * trace), then the log entries (of the kind `logKind` names) whose trace id is that trace's.
+ * Siblings are in start order.
  */
-export function formatTraces(requests: SentRequest[], spans: SpanRecord[], logs: LogRecord[]): string[] {
+export function formatTraces(
+  requests: SentRequest[],
+  spans: SpanRecord[],
+  logs: LogEntry[],
+  logKind: string,
+): string[] {
   const lines: string[] = [];
   requests.forEach((request, i) => {
     const inTrace = spans.filter((s) => s.traceId === request.traceId).sort((a, b) => a.startNs - b.startNs);
@@ -102,8 +105,8 @@ export function formatTraces(requests: SentRequest[], spans: SpanRecord[], logs:
     );
     lines.push(`  request headers: ${sent}`);
     lines.push(...table((children.get(undefined) ?? []).flatMap((root) => rows(root, children, '', ''))));
-    const correlated = logs.filter((l) => l.trace_id === request.traceId);
-    lines.push(`  log lines with this trace_id (${correlated.length}):`);
+    const correlated = logs.filter((l) => l.traceId === request.traceId);
+    lines.push(`  ${logKind} with this trace_id (${correlated.length}):`);
     lines.push(...correlated.map(logLine));
     lines.push('');
   });

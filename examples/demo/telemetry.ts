@@ -1,6 +1,6 @@
-// Tracing and logging shared by the two demo services (examples/demo.ts and examples/demo/backend.ts).
-// Import this module before `node:http`: the HTTP instrumentation patches the module as it is
-// loaded, so a service that loaded `http` first would send and receive untraced requests.
+// The demo's telemetry on the OpenTelemetry JS 2.x line (api 1.9, SDK 2.x), where Node is older
+// than the current line needs (examples/demo/line.ts chooses): a NodeTracerProvider with our
+// context manager, and pino lines that carry the trace ids and vars through `logFields()`.
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -12,21 +12,10 @@ import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from '@
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import pino from 'pino';
-import type { DestinationStream, Logger } from 'pino';
-import {
-  ContextVar,
-  ContextVarPropagator,
-  ContextVarSpanProcessor,
-  ContextVarsContextManager,
-  logFields,
-} from 'otel-contextvars';
-
-// Module-level vars, as in Python: one per concept, never one per request. Each process creates
-// its own objects; the propagator matches them across the wire by name.
-export const requestId = new ContextVar<string>('request.id');
-export const tenant = new ContextVar<string>('tenant');
-export const user = new ContextVar<string>('user.id');
-const vars = [requestId, tenant, user];
+import { ContextVarPropagator, ContextVarSpanProcessor, ContextVarsContextManager, logFields } from 'otel-contextvars';
+import { bounded, otlpRequested, serviceName, spanRecord } from './records';
+import type { LogEntry, Telemetry, TelemetryLine } from './records';
+import { vars } from './vars';
 
 // Registered at import time, before any service code loads `http` or calls fetch(). The instrumentation traces
 // through the global tracer provider, which `startTelemetry` sets once the service knows its name.
@@ -38,35 +27,21 @@ registerInstrumentations({ instrumentations: [new HttpInstrumentation(), new Und
 // so a misconfiguration is visible instead of silently losing spans.
 diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
 
-/** A finished span in a form that survives IPC and JSON, with the service that recorded it. */
-export interface SpanRecord {
-  service: string;
-  name: string;
-  kind: number;
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | undefined;
-  startNs: number;
-  durationMs: number;
-  attributes: Record<string, unknown>;
-}
+// Pino's own fields; what is left of a line is what logFields added.
+const PINO_FIELDS = new Set(['level', 'time', 'pid', 'hostname', 'msg', 'trace_id', 'span_id', 'trace_flags']);
 
-/**
- * True when the standard OTel environment asks for OTLP: an endpoint is set, or
- * `OTEL_TRACES_EXPORTER` lists `otlp`. The demo then exports there as well as printing.
- */
-export function otlpRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((s) => s.trim());
-  return (
-    Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) || exporters.includes('otlp')
-  );
-}
-
-export interface Telemetry {
-  /** Every span this process finished, flushed first. */
-  finishedSpans(): Promise<SpanRecord[]>;
-  /** Flushes and stops exporting; bounded, so a collector that never answers cannot hang the demo. */
-  shutdown(): Promise<void>;
+function logEntry(service: string, line: Record<string, unknown>): LogEntry {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(line)) if (!PINO_FIELDS.has(key)) fields[key] = String(value);
+  const text = (key: string) => (typeof line[key] === 'string' ? line[key] : undefined);
+  return {
+    service,
+    message: text('msg') ?? '',
+    traceId: text('trace_id'),
+    spanId: text('span_id'),
+    traceFlags: text('trace_flags'),
+    fields,
+  };
 }
 
 /**
@@ -74,16 +49,14 @@ export interface Telemetry {
  * context + baggage + ContextVarPropagator, ContextVarSpanProcessor first (it adds attributes the
  * exporters must see), an in-memory exporter for printing and, when asked for, OTLP.
  */
-export function startTelemetry(service: string): Telemetry {
+function startTelemetry(service: string): Telemetry {
   const memory = new InMemorySpanExporter();
   const printing = new SimpleSpanProcessor(memory);
   const spanProcessors: SpanProcessor[] = [new ContextVarSpanProcessor({ vars }), printing];
   // The exporter reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and _HEADERS itself.
   if (otlpRequested()) spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({
-      'service.name': process.env.OTEL_SERVICE_NAME ? `${process.env.OTEL_SERVICE_NAME}-${service}` : `demo-${service}`,
-    }),
+    resource: resourceFromAttributes({ 'service.name': serviceName(service) }),
     spanProcessors,
   });
   provider.register({
@@ -92,45 +65,28 @@ export function startTelemetry(service: string): Telemetry {
       propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator(), new ContextVarPropagator({ vars })],
     }),
   });
+  // The lines are kept to print next to their trace; a real service would write them to stdout.
+  // The mixin runs inside `logger.info(...)`, in the caller's context, so concurrent requests never mix.
+  const lines: LogEntry[] = [];
+  const logger = pino(
+    { mixin: () => logFields({ vars }) },
+    { write: (line: string) => void lines.push(logEntry(service, JSON.parse(line) as Record<string, unknown>)) },
+  );
   return {
+    logger,
     async finishedSpans() {
       // Only the in-memory processor: flushing the provider would wait on (and fail with) OTLP.
       await printing.forceFlush();
-      return memory.getFinishedSpans().map((s) => ({
-        service,
-        name: s.name,
-        kind: s.kind,
-        traceId: s.spanContext().traceId,
-        spanId: s.spanContext().spanId,
-        parentSpanId: s.parentSpanContext?.spanId,
-        startNs: s.startTime[0] * 1e9 + s.startTime[1],
-        durationMs: s.duration[0] * 1e3 + s.duration[1] / 1e6,
-        attributes: { ...s.attributes },
-      }));
+      return memory.getFinishedSpans().map((span) => spanRecord(service, span));
     },
-    async shutdown() {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(() => {
-          diag.warn(
-            `${service}: OTLP export did not finish within 5 s; is a collector listening at the OTEL_EXPORTER_OTLP_* endpoint?`,
-          );
-          resolve();
-        }, 5_000);
-      });
-      await Promise.race([
-        provider.shutdown().catch((error: unknown) => diag.warn(`${service}: OTLP export failed:`, error)),
-        timeout,
-      ]);
-      clearTimeout(timer);
-    },
+    finishedLogs: () => Promise.resolve(lines),
+    shutdown: () => bounded(service, provider.shutdown()),
   };
 }
 
-/**
- * A pino logger whose every line carries the active trace ids and the request's vars. The mixin
- * runs inside `logger.info(...)`, in the caller's context, so concurrent requests never mix.
- */
-export function createLogger(service: string, destination: DestinationStream): Logger {
-  return pino({ base: { service }, mixin: () => logFields({ vars }) }, destination);
-}
+/** The 2.x line: spans from the SDK, logs as pino lines with `logFields()`. */
+export const line: TelemetryLine = {
+  description: `OpenTelemetry JS 2.x line (api 1.9, NodeTracerProvider), as Node ${process.versions.node} is older than the 3.x line's 22.15: log lines from pino with logFields()`,
+  logKind: 'log lines',
+  startTelemetry,
+};

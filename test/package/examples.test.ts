@@ -2,6 +2,7 @@
 // (a child Node process, TypeScript through tsx, `otel-contextvars` resolved to the built package)
 // and print what they claim. The quickstart is covered in package.test.ts.
 import http from 'node:http';
+import nodeModule from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { runNode } from '../support/run-node';
 
@@ -9,6 +10,14 @@ const TSX = ['--import', 'tsx'];
 // Whatever the developer's shell exports, the default demo run must not try to reach a collector.
 const NO_OTLP = { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '', OTEL_TRACES_EXPORTER: '' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+// The demo runs the OpenTelemetry JS 3.x line where Node has module.registerHooks (22.15+, the
+// 3.x packages' floor), else the 2.x line: what it prints of the logs differs accordingly.
+const OTEL3 = 'registerHooks' in nodeModule;
+// 3.x: the logs SDK's records, vars as attributes under the log-record processor's prefix.
+// 2.x: pino's lines, vars as logFields() names them.
+const LOGS = OTEL3 ? 'log records' : 'log lines';
+const VAR_KEY = OTEL3 ? 'contextvar.' : '';
 
 function example(name: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
   return runNode([...TSX, `examples/${name}.ts`], { env, timeoutMs: 60_000 });
@@ -54,11 +63,18 @@ describe('npm run demo (examples/demo.ts)', () => {
     }
   }, 90_000);
 
+  test('the demo names the OpenTelemetry line it runs on: 3.x on Node 22.15 and later, else 2.x', () => {
+    const first = out.split('\n')[0];
+    if (OTEL3) expect(first).toMatch(/^OpenTelemetry JS 3\.x line \(api 1\.10, NodeSDK with sdk-trace and sdk-logs\)/);
+    else expect(first).toMatch(/^OpenTelemetry JS 2\.x line \(api 1\.9, NodeTracerProvider\), as Node 20\./);
+    expect(out).toContain(`${LOGS} with this trace_id (4):`);
+  });
+
   test('three concurrent requests give three traces, each with spans of both services', () => {
     expect(traces).toHaveLength(3);
     expect(new Set(traces.map((t) => t.traceId)).size).toBe(3);
     for (const t of traces) expect(out).toContain(`trace_id=${t.traceId}  (8 spans: frontend + backend)`);
-    expect(out).toContain('3 traces, 24 spans from 2 processes, 12 of 12 log lines correlated');
+    expect(out).toContain(`3 traces, 24 spans from 2 processes, 12 of 12 ${LOGS} correlated`);
   });
 
   test('each tree nests the backend spans under the frontend client span that called them', () => {
@@ -119,24 +135,33 @@ describe('npm run demo (examples/demo.ts)', () => {
     });
   });
 
-  test("the log lines of both processes carry their trace's ids and the request's vars", () => {
+  test(`the ${LOGS} of both processes carry their trace's ids and the request's vars, each once`, () => {
     for (const t of traces) {
-      const requestId = t.rows[1]
+      const [requestId, tenant, user] = t.rows[1]
         .trim()
         .split(/\s{2,}/)
-        .slice(-3)[0];
-      const tenant = /x-tenant: (\w+)/.exec(t.headers)![1];
+        .slice(-3);
+      expect(tenant).toBe(/x-tenant: (\w+)/.exec(t.headers)![1]);
       expect(t.logs.map((l) => l.message.split(/\s+/)[0])).toEqual(['frontend', 'frontend', 'backend', 'backend']);
       const spanIds = new Set(t.rows.map((row) => /\b[0-9a-f]{16}\b/.exec(row)![0]));
       for (const { fields } of t.logs) {
-        expect(fields).toMatchObject({ trace_id: t.traceId, trace_flags: '01', 'request.id': requestId, tenant });
+        // Exactly these fields: on the 3.x line a pino mixin would add each var a second time,
+        // unprefixed, next to the log-record processor's attribute.
+        expect(fields).toEqual({
+          trace_id: t.traceId,
+          span_id: fields.span_id,
+          trace_flags: '01',
+          [`${VAR_KEY}request.id`]: requestId,
+          [`${VAR_KEY}tenant`]: tenant,
+          [`${VAR_KEY}user.id`]: user,
+        });
         // A span of this very trace wrote it.
         expect(spanIds.has(fields.span_id)).toBe(true);
       }
     }
   });
 
-  test('with OTEL_EXPORTER_OTLP_ENDPOINT set, both services also export their spans over OTLP/HTTP', async () => {
+  test(`with OTEL_EXPORTER_OTLP_ENDPOINT set, both services also export their spans${OTEL3 ? ' and log records' : ''} over OTLP/HTTP`, async () => {
     const bodies: { url: string; body: string }[] = [];
     const collector = http.createServer((req, res) => {
       let body = '';
@@ -159,12 +184,17 @@ describe('npm run demo (examples/demo.ts)', () => {
       collector.closeAllConnections();
       collector.close();
     }
-    expect(bodies.length).toBeGreaterThan(0);
-    expect(bodies.every((b) => b.url === '/v1/traces')).toBe(true);
-    const all = bodies.map((b) => b.body).join('\n');
-    expect(all).toContain('"demo-frontend"');
-    expect(all).toContain('"demo-backend"');
-    expect(all).toContain('"contextvar.tenant"');
+    const sent = (url: string) =>
+      bodies
+        .filter((b) => b.url === url)
+        .map((b) => b.body)
+        .join('\n');
+    expect([...new Set(bodies.map((b) => b.url))].sort()).toEqual(OTEL3 ? ['/v1/logs', '/v1/traces'] : ['/v1/traces']);
+    for (const url of OTEL3 ? ['/v1/traces', '/v1/logs'] : ['/v1/traces']) {
+      expect(sent(url)).toContain('"demo-frontend"');
+      expect(sent(url)).toContain('"demo-backend"');
+      expect(sent(url)).toContain('"contextvar.tenant"');
+    }
   }, 90_000);
 });
 

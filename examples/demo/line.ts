@@ -1,0 +1,77 @@
+// Which OpenTelemetry JS line the demo runs on, chosen before anything loads OpenTelemetry: the
+// current one (api 1.10, SDK 3.x) where Node can run it, else the 2.x line. Each service imports
+// this module first, so its telemetry is set up before the service loads `http` or pino.
+//
+// This repository holds both lines: its root node_modules has the 2.x line with api 1.9, and the
+// nested install test/otel3 has the 3.x line with api 1.10. An application has one of them; the
+// demo must load exactly one `@opentelemetry/api` too, or the SDK and this package would register
+// into two separate globals. So on the 3.x line every package the demo or this package's build
+// imports resolves from test/otel3 (a resolve hook), and the 2.x line resolves as usual.
+import { execFileSync } from 'node:child_process';
+import nodeModule from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TelemetryLine } from './records';
+
+const ROOT = path.resolve(__dirname, '../..');
+const NESTED = path.join(ROOT, 'test/otel3');
+
+/** Node's synchronous module hooks (22.15+), absent from the typings of the oldest supported Node. */
+type RegisterHooks = (hooks: {
+  resolve(
+    specifier: string,
+    context: { parentURL?: string | undefined; conditions?: string[] },
+    nextResolve: (specifier: string, context?: object) => { url: string },
+  ): { url: string; shortCircuit?: boolean };
+}) => unknown;
+const registerHooks = (nodeModule as unknown as { registerHooks?: RegisterHooks }).registerHooks;
+
+/**
+ * Makes every bare import of this repository's own files (the demo, this package's build) resolve
+ * from test/otel3, as if they lived there; packages resolve their own imports as usual, and so
+ * does `otel-contextvars`, which is this repository's build by self-reference.
+ */
+function resolveFromNestedInstall(register: RegisterHooks): void {
+  const ours = pathToFileURL(`${ROOT}/`).href;
+  const nestedUrl = pathToFileURL(`${NESTED}/`).href;
+  // Resolving from a file inside test/otel3 finds its node_modules first, as Node would for it.
+  const nested = nodeModule.createRequire(path.join(NESTED, 'package.json'));
+  register({
+    resolve(specifier, context, nextResolve) {
+      const parent = context.parentURL ?? '';
+      const bare = !/^(?:\.|\/|[a-z]+:)/.test(specifier) && !nodeModule.isBuiltin(specifier);
+      if (
+        !bare ||
+        specifier === 'otel-contextvars' ||
+        !parent.startsWith(ours) ||
+        parent.startsWith(nestedUrl) ||
+        parent.includes('/node_modules/')
+      ) {
+        return nextResolve(specifier, context);
+      }
+      // The demo and this package's build are CommonJS here, as is everything they require.
+      return { url: pathToFileURL(nested.resolve(specifier)).href, shortCircuit: true };
+    },
+  });
+}
+
+function loadLine(): TelemetryLine {
+  if (registerHooks === undefined) {
+    // The 3.x packages' engines field asks for Node 22.15, the version that brought registerHooks.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- chosen at run time
+    return (require('./telemetry') as { line: TelemetryLine }).line;
+  }
+  // The entry process installs test/otel3 when missing or stale (as `npm test` does), the backend
+  // it forks finds it there. Its output goes to stderr: stdout is the demo's.
+  if (process.send === undefined) {
+    execFileSync(process.execPath, [path.join(ROOT, 'scripts/test-deps.mjs'), '--otel3'], {
+      stdio: ['ignore', 2, 2],
+    });
+  }
+  resolveFromNestedInstall(registerHooks);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- chosen at run time, after the hook
+  return (require('./otel3/telemetry') as { line: TelemetryLine }).line;
+}
+
+/** The OpenTelemetry JS line this process runs on, its telemetry module loaded. */
+export const line: TelemetryLine = loadLine();
