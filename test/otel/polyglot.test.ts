@@ -162,7 +162,13 @@ describeWithPython(title, () => {
 
   afterAll(async () => {
     agent.destroy();
-    python?.kill();
+    // Wait until Python has exited and its pipes have closed: a child still alive when the last
+    // suite of a jest worker ends keeps that worker from exiting, and jest then force-exits it.
+    if (python?.exitCode === null && python.signalCode === null) {
+      const closed = new Promise((resolve) => python!.once('close', resolve));
+      python.kill();
+      await closed;
+    }
     await Promise.all(
       [serviceA, serviceB].map(
         (s) =>
