@@ -15,6 +15,7 @@ const path = require('node:path');
 const HEAVY = [
   '<rootDir>/test/package/frameworks.test.ts',
   '<rootDir>/test/package/examples.test.ts',
+  '<rootDir>/test/package/demo.test.ts',
   '<rootDir>/test/reliability/memory.test.ts',
 ];
 

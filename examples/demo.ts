@@ -11,7 +11,7 @@
 //
 // With OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER=otlp) set, both services also export
 // over OTLP/HTTP, e.g. to an OpenTelemetry Collector or Jaeger (see docs/demo.md).
-import { line } from './demo/line';
+import { line, lineSummary } from './demo/line';
 import { otlpRequested } from './demo/records';
 import type { LogEntry, SpanRecord } from './demo/records';
 import { requestId, tenant, user } from './demo/vars';
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   const frontend = startFrontend(backendPort);
   await new Promise<void>((resolve) => frontend.listen(0, '127.0.0.1', resolve));
   const frontendPort = (frontend.address() as AddressInfo).port;
-  console.log(line.description);
+  console.log(lineSummary);
   console.log(
     `frontend http://127.0.0.1:${frontendPort}  ->  backend http://127.0.0.1:${backendPort} (a second Node process, pid ${backend.pid})`,
   );

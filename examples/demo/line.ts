@@ -1,6 +1,7 @@
 // Which OpenTelemetry JS line the demo runs on, chosen before anything loads OpenTelemetry: the
-// current one (api 1.10, SDK 3.x) where Node can run it, else the 2.x line. Each service imports
-// this module first, so its telemetry is set up before the service loads `http` or pino.
+// current one (api 1.10, SDK 3.x) where Node can run it, else (or with DEMO_OTEL_LINE=2.x) the 2.x
+// line. Each service imports this module first, so its telemetry is set up before the service
+// loads `http` or pino; the backend inherits the environment, so both run the same line.
 //
 // This repository holds both lines: its root node_modules has the 2.x line with api 1.9, and the
 // nested install test/otel3 has the 3.x line with api 1.10. An application has one of them; the
@@ -55,12 +56,16 @@ function resolveFromNestedInstall(register: RegisterHooks): void {
   });
 }
 
-function loadLine(): TelemetryLine {
-  if (registerHooks === undefined) {
-    // The 3.x packages' engines field asks for Node 22.15, the version that brought registerHooks.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- chosen at run time
-    return (require('./telemetry') as { line: TelemetryLine }).line;
-  }
+function load2x(reason: string): { line: TelemetryLine; reason: string } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- chosen at run time
+  return { line: (require('./telemetry') as { line: TelemetryLine }).line, reason };
+}
+
+function loadLine(): { line: TelemetryLine; reason: string } {
+  const node = `Node ${process.versions.node}`;
+  // The 3.x packages' engines field asks for Node 22.15, the version that brought registerHooks.
+  if (registerHooks === undefined) return load2x(`${node} is older than the 3.x line's 22.15`);
+  if (process.env.DEMO_OTEL_LINE === '2.x') return load2x(`DEMO_OTEL_LINE=2.x on ${node}`);
   // The entry process installs test/otel3 when missing or stale (as `npm test` does), the backend
   // it forks finds it there. Its output goes to stderr: stdout is the demo's.
   if (process.send === undefined) {
@@ -69,9 +74,17 @@ function loadLine(): TelemetryLine {
     });
   }
   resolveFromNestedInstall(registerHooks);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- chosen at run time, after the hook
-  return (require('./otel3/telemetry') as { line: TelemetryLine }).line;
+  return {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- chosen at run time, after the hook
+    line: (require('./otel3/telemetry') as { line: TelemetryLine }).line,
+    reason: node,
+  };
 }
 
+const chosen = loadLine();
+
 /** The OpenTelemetry JS line this process runs on, its telemetry module loaded. */
-export const line: TelemetryLine = loadLine();
+export const line: TelemetryLine = chosen.line;
+
+/** The demo's first output line: the line it runs on, and why that one. */
+export const lineSummary = `${line.description}; ${chosen.reason}`;

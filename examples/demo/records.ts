@@ -53,7 +53,7 @@ export interface Telemetry {
 
 /** One OpenTelemetry JS line as the demo runs it: examples/demo/telemetry.ts or ./otel3/telemetry.ts. */
 export interface TelemetryLine {
-  /** One line for the demo's header: which packages, and why this line. */
+  /** For the demo's first output line: the line and its packages, and where the logs come from. */
   description: string;
   /** What `finishedLogs()` returns: 'log records' (the logs SDK) or 'log lines' (pino's own output). */
   logKind: 'log records' | 'log lines';

@@ -1,6 +1,7 @@
 // The demo's telemetry on the OpenTelemetry JS 2.x line (api 1.9, SDK 2.x), where Node is older
-// than the current line needs (examples/demo/line.ts chooses): a NodeTracerProvider with our
-// context manager, and pino lines that carry the trace ids and vars through `logFields()`.
+// than the current line needs or DEMO_OTEL_LINE=2.x asks for it (examples/demo/line.ts chooses): a
+// NodeTracerProvider with our context manager, and pino lines that carry the trace ids and vars
+// through `logFields()`.
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -86,7 +87,7 @@ function startTelemetry(service: string): Telemetry {
 
 /** The 2.x line: spans from the SDK, logs as pino lines with `logFields()`. */
 export const line: TelemetryLine = {
-  description: `OpenTelemetry JS 2.x line (api 1.9, NodeTracerProvider), as Node ${process.versions.node} is older than the 3.x line's 22.15: log lines from pino with logFields()`,
+  description: 'OpenTelemetry JS 2.x line (api 1.9, NodeTracerProvider): log lines from pino with logFields()',
   logKind: 'log lines',
   startTelemetry,
 };

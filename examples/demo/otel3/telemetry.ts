@@ -94,7 +94,8 @@ function startTelemetry(service: string): Telemetry {
 
 /** The current line: spans and log records from the 3.x SDK. */
 export const line: TelemetryLine = {
-  description: `OpenTelemetry JS 3.x line (api 1.10, NodeSDK with sdk-trace and sdk-logs) on Node ${process.versions.node}: log records from pino through PinoInstrumentation`,
+  description:
+    'OpenTelemetry JS 3.x line (api 1.10, NodeSDK with sdk-trace and sdk-logs): log records from pino through PinoInstrumentation',
   logKind: 'log records',
   startTelemetry,
 };
