@@ -7,7 +7,8 @@
 // nested install test/otel3 has the 3.x line with api 1.10. An application has one of them; the
 // demo must load exactly one `@opentelemetry/api` too, or the SDK and this package would register
 // into two separate globals. So on the 3.x line every package the demo or this package's build
-// imports resolves from test/otel3 (a resolve hook), and the 2.x line resolves as usual.
+// imports resolves from test/otel3 (a resolve hook), and the 2.x line resolves as usual. The hook
+// can go when this repository keeps one OpenTelemetry line.
 import { execFileSync } from 'node:child_process';
 import nodeModule from 'node:module';
 import path from 'node:path';
@@ -40,11 +41,12 @@ function resolveFromNestedInstall(register: RegisterHooks): void {
   register({
     resolve(specifier, context, nextResolve) {
       const parent = context.parentURL ?? '';
-      const bare = !/^(?:\.|\/|[a-z]+:)/.test(specifier) && !nodeModule.isBuiltin(specifier);
+      const bare = !/^(?:\.|\/|[a-z]+:)/i.test(specifier) && !nodeModule.isBuiltin(specifier);
       if (
         !bare ||
         specifier === 'otel-contextvars' ||
         !parent.startsWith(ours) ||
+        // test/otel3's own files, and `nested.resolve` below, which runs these hooks again on Node 24.
         parent.startsWith(nestedUrl) ||
         parent.includes('/node_modules/')
       ) {
