@@ -7,7 +7,7 @@ import { PACKAGE_VERSION } from './version';
 // registry, the layout of the contexts vars live in); each copy runs its own code on it, so a newer
 // copy's fixes run in that copy. Bump FORMAT when the shape or meaning of shared data changes:
 // copies with different formats cannot share and say so through diag.
-const FORMAT = 4;
+const FORMAT = 5;
 const KEY = Symbol.for(`otel-contextvars.shared.v${FORMAT}`);
 
 interface Slot {

@@ -62,7 +62,7 @@ export class ContextVarsContextManager implements ContextManager {
     // Opened and closed here, around the call: one JS frame per nesting level (see the engine),
     // with as few locals as can be: the stack each level takes decides how deep `with` nests.
     const mark = engine.with((context = checkContext(context)));
-    if (mark < 0) return engine.wrap(null, context, fn, thisArg, args);
+    if (mark === -1) return engine.wrap(null, context, fn, thisArg, args);
     try {
       // A direct call where it can be: a spread of no arguments costs as much as the scope.
       if (thisArg !== undefined) return fn.apply(thisArg, args);
@@ -88,7 +88,7 @@ export class ContextVarsContextManager implements ContextManager {
   #bindFunction<F extends (...a: unknown[]) => unknown>(ctx: OtelContext, target: F): F {
     const bound = function (this: unknown, ...args: unknown[]) {
       const mark = engine.with(ctx);
-      if (mark < 0) return engine.wrap(null, ctx, target, this, args);
+      if (mark === -1) return engine.wrap(null, ctx, target, this, args);
       try {
         return target.apply(this, args);
       } finally {

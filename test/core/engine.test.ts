@@ -1,7 +1,13 @@
 // The engine under the public API (src/internal/engine/): which implementation runs on this Node
 // line and flag, the start-up self-check and the engines taking over when parts of async_hooks are
 // missing, and how deep scopes nest.
-import { AsyncLocalStorage, AsyncResource, createHook, executionAsyncResource } from 'node:async_hooks';
+import {
+  AsyncLocalStorage,
+  AsyncResource,
+  createHook,
+  executionAsyncId,
+  executionAsyncResource,
+} from 'node:async_hooks';
 import { ROOT_CONTEXT, createContextKey } from '@opentelemetry/api';
 import { Context, ContextVar, ContextVarsContextManager, copyContext } from '../../src/index';
 import { engine } from '../../src/internal/engine/index';
@@ -21,11 +27,20 @@ const host = {
   AsyncResource,
   createHook,
   executionAsyncResource,
+  executionAsyncId,
 };
 
 describe('start-up self-check', () => {
-  test('passes for the async-hooks engine on this Node line and flag', () => {
+  test('passes for the async-hooks engine on this Node line and flag, with or without executionAsyncId', () => {
     expect(selfCheck(host, newHooksEngine)).toBeUndefined();
+    expect(selfCheck({ ...host, executionAsyncId: undefined }, newHooksEngine)).toBeUndefined();
+  });
+
+  test('fails when executionAsyncId does not tell callbacks apart (what the read cache is keyed by)', () => {
+    const constant = { ...host, executionAsyncId: () => 7 };
+    expect(selfCheck(constant, newHooksEngine)).toBe(
+      "a set in a nested callback of another resource was seen by the outer one's",
+    );
   });
 
   test('fails when async hooks do not reach new resources (a runtime whose createHook is a stub)', () => {
@@ -42,8 +57,11 @@ describe('start-up self-check', () => {
       },
     } as never;
     expect(selfCheck(throwing, newHooksEngine)).toMatch(/threw Error: createHook is not implemented/);
-    const empty = { ...host, executionAsyncResource: () => ({}) } as never;
+    const empty = { ...host, executionAsyncResource: () => ({}), executionAsyncId: undefined } as never;
     expect(selfCheck(empty, newHooksEngine)).toBe('a frame set in a callback was not read back in it');
+    // With the read cache, a set is read back from the cache; the stub fails a later step.
+    const emptyCached = { ...host, executionAsyncResource: () => ({}) } as never;
+    expect(selfCheck(emptyCached, newHooksEngine)).toEqual(expect.any(String));
   });
 
   test("fails for plain enterWith where it sticks to the resource (that engine's leak), passes where it does not", () => {

@@ -2,7 +2,7 @@ import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { scopedEngine } from './call';
 import { leaveAll } from './root';
-import type { Cell, Engine, Frame } from './types';
+import type { Cell, Engine, Frame, Mark } from './types';
 
 /**
  * Everything the AsyncLocalStorage engine keeps, as data that every loaded copy of the package
@@ -73,9 +73,10 @@ export function createAlsEngine(s: AlsStore): Engine {
     return mark;
   }
 
-  function exit(mark: number): void {
-    // A scope open across a disable(): the stack was emptied, nothing of it comes back.
-    if (mark >= s.depth) return;
+  function exit(mark: Mark): void {
+    // A scope open across a disable(): the stack was emptied, nothing of it comes back. (Marks
+    // here are always places on the stack.)
+    if (typeof mark !== 'number' || mark >= s.depth) return;
     const als = s.als;
     const stored = scopes[mark] as Frame | undefined;
     for (let at = s.depth - 2; at >= mark; at -= 2) {

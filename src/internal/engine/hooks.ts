@@ -2,13 +2,35 @@ import type { Context as OtelContext } from '@opentelemetry/api';
 import { scopedEngine } from './call';
 import type { AsyncHooksHost } from './host';
 import { leaveAll } from './root';
-import type { Cell, Engine, Frame } from './types';
+import type { Cell, Engine, Frame, Mark } from './types';
 
 /** An async resource as this engine sees it: any object, carrying the frame under our symbol. */
 type Resource = Record<symbol, Frame | undefined>;
 
-/** What the async-hooks engine needs of `node:async_hooks`. */
-export type HooksHost = Required<Pick<AsyncHooksHost, 'createHook' | 'executionAsyncResource'>>;
+/**
+ * What the async-hooks engine needs of `node:async_hooks`. Without `executionAsyncId` it works
+ * the same, without its cache of the current resource.
+ */
+export type HooksHost = Required<Pick<AsyncHooksHost, 'createHook' | 'executionAsyncResource'>> &
+  Pick<AsyncHooksHost, 'executionAsyncId'>;
+
+// What the cache is keyed by when it holds no id, and the id every callback reads as without
+// executionAsyncId: never equal, so the cache never hits by id then.
+const EMPTY = -1;
+const NO_ID = -2;
+const noId = (): number => NO_ID;
+
+/**
+ * What a `with` scope replaced, held by its caller until the scope closes: the resource, the frame
+ * it held, the depth of the stack of entered scopes, and the slot's symbol (a disable() in between
+ * moves to another one).
+ */
+interface WithMark {
+  readonly res: Resource;
+  readonly before: Frame | undefined;
+  readonly depth: number;
+  readonly key: symbol;
+}
 
 /** The async-hooks engine, with what its start-up self-check needs to drive it. */
 export interface HooksEngine extends Engine {
@@ -36,19 +58,34 @@ export interface HooksStore {
    */
   enabled: boolean;
   /**
-   * The resource and frame `current()` last read: `set` follows it with no user code in between,
-   * and `executionAsyncResource()` is the largest single cost of a set.
+   * The cache of the current resource: the resource of async id `cachedId` and its frame (root
+   * for none). Node runs each callback with its resource's async id current (the two are pushed
+   * and popped together), so while executionAsyncId() is `cachedId`, executionAsyncResource() is
+   * `cachedRes` and need not be asked again. Asking costs more than the rest of a `get`: a
+   * server's callbacks run on many kinds of resource, which makes every property access on "the
+   * current resource" megamorphic, Node's own inside executionAsyncResource() and ours. A write to
+   * the cached resource stays in the cache (`dirty`) until the cache changes hands or a seal, so
+   * a `with` writes no resource at all. Every read of a slot goes through the cache, which is the
+   * truth for its resource; Node never gives one id to two resources. Id 0 (code run from native
+   * code outside any callback, such as an ES module's top level) can cover several resources:
+   * there only the resource's identity says it is the cached one (`cachedId` is EMPTY).
    */
-  lastRes: Resource | null;
-  lastFrame: Frame | null;
+  cachedId: number;
+  cachedRes: Resource;
+  cachedFrame: Frame;
+  dirty: boolean;
+  /** What the cache holds when it holds no resource (never the current one). */
+  readonly none: Resource;
   /**
-   * The open scopes of this synchronous run, innermost last, three slots each: the resource the
-   * scope wrote, the frame it held before, and the cell the scope entered (null for a `with`). A
-   * set on the innermost scope's resource needs no undo record: the scope's close restores it.
-   * One flat array, cleared slot by slot and never shrunk: changing an array's length, or three
-   * arrays, cost more than the rest of a `with` (measured on Node 20).
+   * The scopes that entered a cell (Context.run, ContextVar.run, isolated) open in this
+   * synchronous run, innermost last, three slots each: the resource the scope wrote, the frame it
+   * held before, and the cell. A set on the innermost one's resource needs no undo record: its
+   * close restores it. One flat array, cleared slot by slot and never shrunk: changing an array's
+   * length, or three arrays, cost more than the rest of a scope (measured on Node 20). A `with`
+   * keeps its own record instead (WithMark): a long-lived array written per scope cost a `with`
+   * a third of its time on Node 20, a young record its caller holds costs little.
    */
-  readonly scopes: (Resource | Frame | Cell | null | undefined)[];
+  readonly scopes: (Resource | Frame | Cell | undefined)[];
   depth: number;
   /**
    * Undo records of this synchronous run, one per resource touched in a row: the resource, what it
@@ -63,12 +100,23 @@ export interface HooksStore {
 /** The async-hooks engine's state and its init hook, made once per process by the copy that chose it. */
 export function hooksStore(host: HooksHost, root: Frame): HooksStore {
   const { createHook, executionAsyncResource } = host;
+  const executionAsyncId = host.executionAsyncId ?? noId;
   const hook = createHook({
     init(_asyncId, _type, _triggerAsyncId, resource) {
+      const s = store;
+      // A resource object Node reuses (an HTTP parser) comes back with a new id: its slot is
+      // written below, and no frame of its last life is written back over it.
+      if (resource === s.cachedRes) {
+        s.dirty = false;
+        uncache(s);
+      }
+      const id = executionAsyncId();
+      const parent = id === s.cachedId ? s.cachedRes : resourceOf(s, id, executionAsyncResource() as Resource);
       // Copied even when undefined, so a resource object reused by Node starts clean.
-      (resource as Resource)[store.key] = (executionAsyncResource() as Resource)[store.key];
+      (resource as Resource)[s.key] = parent === s.cachedRes ? s.cachedFrame : parent[s.key];
     },
   });
+  const none: Resource = {};
   const store: HooksStore = {
     kind: 'async-hooks',
     host,
@@ -76,8 +124,11 @@ export function hooksStore(host: HooksHost, root: Frame): HooksStore {
     key: Symbol('otel-contextvars.frame'),
     hook,
     enabled: false,
-    lastRes: null,
-    lastFrame: null,
+    cachedId: EMPTY,
+    cachedRes: none,
+    cachedFrame: root,
+    dirty: false,
+    none,
     scopes: [],
     depth: 0,
     undoRes: [],
@@ -86,6 +137,33 @@ export function hooksStore(host: HooksHost, root: Frame): HooksStore {
     sealScheduled: false,
   };
   return store;
+}
+
+/** Writes the cached frame back to its resource. */
+function flush(s: HooksStore): void {
+  if (s.dirty) {
+    s.dirty = false;
+    s.cachedRes[s.key] = s.cachedFrame;
+  }
+}
+
+/** Empties the cache, written back first; an empty cache keeps nothing alive. */
+function uncache(s: HooksStore): void {
+  flush(s);
+  s.cachedId = EMPTY;
+  s.cachedRes = s.none;
+  s.cachedFrame = s.root;
+}
+
+/** Caches `res`, the resource of the current callback (async id `id`), on a cache miss by id. */
+function resourceOf(s: HooksStore, id: number, res: Resource): Resource {
+  if (res !== s.cachedRes) {
+    flush(s);
+    s.cachedRes = res;
+    s.cachedFrame = res[s.key] ?? s.root;
+  }
+  s.cachedId = id > 0 ? id : EMPTY;
+  return res;
 }
 
 /**
@@ -101,6 +179,7 @@ export function hooksStore(host: HooksHost, root: Frame): HooksStore {
  */
 export function createHooksEngine(s: HooksStore): HooksEngine {
   const { executionAsyncResource } = s.host;
+  const executionAsyncId = s.host.executionAsyncId ?? noId;
   const { root, scopes, undoRes, undoBefore, undoFrame } = s;
 
   function enable(): void {
@@ -110,17 +189,37 @@ export function createHooksEngine(s: HooksStore): HooksEngine {
     }
   }
 
+  /** The resource the current callback runs in, through the cache (filled on a miss). */
+  function currentResource(): Resource {
+    const id = executionAsyncId();
+    if (id === s.cachedId) return s.cachedRes;
+    return resourceOf(s, id, executionAsyncResource() as Resource);
+  }
+
+  /** What `res` holds: the cached frame when it is the cached resource (root stands for none). */
+  function frameOf(res: Resource): Frame | undefined {
+    return res === s.cachedRes ? s.cachedFrame : res[s.key];
+  }
+
+  /** Makes `frame` what `res` holds: in the cache when it is the cached resource. */
+  function write(res: Resource, frame: Frame | undefined): void {
+    if (res === s.cachedRes) {
+      s.cachedFrame = frame ?? root;
+      s.dirty = true;
+    } else {
+      res[s.key] = frame;
+    }
+  }
+
   function current(): Frame {
-    const res = executionAsyncResource() as Resource;
-    s.lastRes = res;
-    return (s.lastFrame = res[s.key] ?? root);
+    const id = executionAsyncId();
+    if (id === s.cachedId) return s.cachedFrame;
+    return frameOf(resourceOf(s, id, executionAsyncResource() as Resource)) ?? root;
   }
 
   function set(next: Frame): void {
     enable();
-    const key = s.key;
-    let res = s.lastRes;
-    if (res === null || (res[key] ?? root) !== s.lastFrame) res = executionAsyncResource() as Resource;
+    const res = currentResource();
     const depth = s.depth;
     if (depth === 0 || res !== scopes[depth - 3]) {
       const n = undoRes.length;
@@ -128,7 +227,7 @@ export function createHooksEngine(s: HooksStore): HooksEngine {
         undoFrame[n - 1] = next;
       } else {
         undoRes.push(res);
-        undoBefore.push(res[key]);
+        undoBefore.push(frameOf(res));
         undoFrame.push(next);
       }
       if (!s.sealScheduled) {
@@ -136,11 +235,13 @@ export function createHooksEngine(s: HooksStore): HooksEngine {
         process.nextTick(seal);
       }
     }
-    res[key] = next;
-    s.lastFrame = next;
+    write(res, next);
   }
 
   function seal(): void {
+    // The slots read below are the truth once the cache is written back; between synchronous
+    // runs the cache keeps nothing alive.
+    uncache(s);
     // Newest first, so a resource touched twice (A, B, A) ends with what it held at the start.
     // A resource whose frame changed since (a run put its own back) is left alone.
     const key = s.key;
@@ -152,72 +253,71 @@ export function createHooksEngine(s: HooksStore): HooksEngine {
     undoBefore.length = 0;
     undoFrame.length = 0;
     s.sealScheduled = false;
-    s.lastRes = null;
-    s.lastFrame = null;
   }
 
   function enter(cell: Cell, context: OtelContext): number {
     if (!s.enabled) enable();
-    const res = executionAsyncResource() as Resource;
-    const key = s.key;
+    const res = currentResource();
     const mark = s.depth;
     scopes[mark] = res;
-    scopes[mark + 1] = res[key];
+    scopes[mark + 1] = frameOf(res);
     scopes[mark + 2] = cell;
     s.depth = mark + 3;
     cell.enter();
-    res[key] = { cell, context, inRun: true };
+    write(res, { cell, context, inRun: true });
     return mark;
   }
 
-  function withData(context: OtelContext): number {
+  function withData(context: OtelContext): WithMark {
     if (!s.enabled) enable();
-    const res = executionAsyncResource() as Resource;
-    const key = s.key;
-    const stored = res[key];
-    const mark = s.depth;
-    scopes[mark] = res;
-    scopes[mark + 1] = stored;
-    scopes[mark + 2] = null;
-    s.depth = mark + 3;
-    const outer = stored ?? root;
-    res[key] = outer.context === context ? outer : { cell: outer.cell, context, inRun: outer.inRun };
-    return mark;
+    const res = currentResource();
+    const before = frameOf(res);
+    const outer = before ?? root;
+    write(res, outer.context === context ? outer : { cell: outer.cell, context, inRun: outer.inRun });
+    return { res, before, depth: s.depth, key: s.key };
   }
 
-  function exit(mark: number): void {
+  function exit(mark: Mark): void {
+    if (typeof mark === 'number') exitTo(mark);
+    else exitWith(mark as WithMark);
+  }
+
+  function exitWith(mark: WithMark): void {
+    // Entered scopes opened inside and left open (a stack overflow can skip a `finally`).
+    if (mark.depth < s.depth) exitTo(mark.depth);
+    // A scope open across a disable(): nothing of it comes back.
+    if (mark.key === s.key) write(mark.res, mark.before);
+  }
+
+  function exitTo(mark: number): void {
     // A scope open across a disable(): the stack was emptied, nothing of it comes back.
     if (mark >= s.depth) return;
-    const key = s.key;
     // Innermost first, so a resource written by two scopes ends with what it held before both;
-    // usually there is just the one, closed by the try/finally that opened it.
+    // usually there is just the one, closed by the try/finally that opened it. A `with` opened
+    // inside and left open is undone by this scope's own restore.
     for (let at = s.depth - 3; at >= mark; at -= 3) {
       const res = scopes[at] as Resource;
-      const cell = scopes[at + 2] as Cell | null;
-      if (cell !== null) {
-        // Read afresh: the call's own sets may have left another frame here.
-        const inner = res[key];
-        cell.exit(inner?.cell === cell ? inner.context : cell.context);
-      }
-      res[key] = scopes[at + 1] as Frame | undefined;
+      const cell = scopes[at + 2] as Cell;
+      // Read afresh: the call's own sets may have left another frame here.
+      const inner = frameOf(res);
+      cell.exit(inner?.cell === cell ? inner.context : cell.context);
+      write(res, scopes[at + 1] as Frame | undefined);
       // Cleared, so the stack keeps no resource, frame or cell alive after its scope.
       scopes[at] = undefined;
       scopes[at + 1] = undefined;
       scopes[at + 2] = undefined;
     }
     s.depth = mark;
-    // The read cache must not keep the scope's frame (and every value in it) alive.
-    s.lastRes = null;
-    s.lastFrame = null;
   }
 
   function disable(): void {
     leaveAll(scopes, s.depth, 3, 2);
     scopes.fill(undefined);
     s.depth = 0;
+    // Not written back: under the old symbol it would be read nowhere anyway.
+    s.dirty = false;
+    uncache(s);
     s.key = Symbol('otel-contextvars.frame');
-    s.lastRes = null;
-    s.lastFrame = null;
   }
 
   function dispose(): void {

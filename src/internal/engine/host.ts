@@ -4,6 +4,7 @@ export interface AsyncHooksHost {
   AsyncResource?: typeof import('node:async_hooks').AsyncResource;
   createHook?: typeof import('node:async_hooks').createHook;
   executionAsyncResource?: typeof import('node:async_hooks').executionAsyncResource;
+  executionAsyncId?: typeof import('node:async_hooks').executionAsyncId;
 }
 
 interface HostGlobals {

@@ -86,9 +86,9 @@ function selectEngine(): EngineStore {
   if (state === 'frame') return alsStore('async-context-frame', Storage, firstRoot());
   if (state !== 'sticky') return limitedEngine(state === 'run-only' ? Storage : undefined);
   const failure = selfCheck(host, newHooksEngine);
-  const { createHook, executionAsyncResource } = host;
+  const { createHook, executionAsyncResource, executionAsyncId } = host;
   if (failure === undefined && createHook !== undefined && executionAsyncResource !== undefined)
-    return hooksStore({ createHook, executionAsyncResource }, firstRoot());
+    return hooksStore({ createHook, executionAsyncResource, executionAsyncId }, firstRoot());
   warn(
     `otel-contextvars: ${failure ?? 'async_hooks changed during the self-check'}, so ContextVars fall back to ` +
       'AsyncLocalStorage.enterWith: every value is still seen where it must be, but a set() without reset may also ' +

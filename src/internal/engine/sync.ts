@@ -1,7 +1,7 @@
 import type { Context as OtelContext } from '@opentelemetry/api';
 import { scopedEngine } from './call';
 import { leaveAll } from './root';
-import type { Cell, Engine, Frame } from './types';
+import type { Cell, Engine, Frame, Mark } from './types';
 
 /** The synchronous engine's state, data every loaded copy works on with its own code (see index.ts). */
 export interface SyncStore {
@@ -57,9 +57,10 @@ export function createSyncEngine(s: SyncStore): Engine {
     return mark;
   }
 
-  function exit(mark: number): void {
-    // A scope open across a disable(): the stack was emptied, nothing of it comes back.
-    if (mark >= before.length) return;
+  function exit(mark: Mark): void {
+    // A scope open across a disable(): the stack was emptied, nothing of it comes back. (Marks
+    // here are always places on the stack.)
+    if (typeof mark !== 'number' || mark >= before.length) return;
     for (let i = entered.length - 1; i >= mark; i--) {
       const cell = entered[i];
       if (cell !== null) cell.exit(s.frame.cell === cell ? s.frame.context : cell.context);

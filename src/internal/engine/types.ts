@@ -57,6 +57,13 @@ export interface Frame {
 }
 
 /**
+ * What closes a scope: its place on the engine's stack of open scopes (-1 where the engine can
+ * only wrap a call), or, for the async-hooks engine's `with`, a record of what the scope replaced
+ * (a young object the caller holds costs less there than a place on a long-lived stack).
+ */
+export type Mark = number | object;
+
+/**
  * One implementation per way a runtime can carry context, chosen once at load (see index.ts).
  * Read the current frame; make one current for the rest of the synchronous run (`enterWith`);
  * open and close a synchronous scope. Scopes are opened and closed by the public methods
@@ -84,13 +91,13 @@ export interface Engine {
    */
   enter(cell: Cell, context: OtelContext): number;
   /** Opens a scope with `context` current in the current cell; returns a mark, or -1 (see enter). */
-  with(context: OtelContext): number;
+  with(context: OtelContext): Mark;
   /**
    * Closes the scope opened at `mark` and any opened after it and left open (a stack overflow can
    * skip a `finally`): the frame current before it is back, and a cell it entered keeps the
    * mapping current at its close, as a Python Context keeps what ran inside it.
    */
-  exit(mark: number): void;
+  exit(mark: Mark): void;
   /** Calls `fn` in a scope in `cell` (or, when `cell` is null, in the current cell) on an engine whose enter/with returned -1. */
   wrap<R>(
     cell: Cell | null,
