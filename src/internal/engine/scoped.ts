@@ -1,8 +1,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
-import type { Context as OtelContext } from '@opentelemetry/api';
 import { RuntimeError } from '../../errors';
 import { invoke } from './call';
-import type { Cell, Engine, Frame } from './types';
+import type { Engine, Frame } from './types';
 
 /** The store of one scope: the frame its sets replace (mutable, unlike a frame). */
 interface Box {
@@ -57,26 +56,19 @@ export function createScopedEngine(s: ScopedStore): Engine {
     return -1;
   }
 
-  function wrap<R>(
-    cell: Cell | null,
-    context: OtelContext,
-    fn: (...a: never) => R,
-    thisArg: unknown,
-    args: readonly unknown[],
-  ): R {
+  const wrap: Engine['wrap'] = (cell, context, fn, thisArg, args) => {
     if (cell === null) {
       const outer = current();
-      const box: Box = { frame: { cell: outer.cell, context, inRun: outer.inRun } };
-      return s.als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
+      return s.als.run({ frame: { cell: outer.cell, context, inRun: outer.inRun } }, invoke, fn, thisArg, args);
     }
     const box: Box = { frame: { cell, context, inRun: true } };
     cell.enter();
     try {
-      return s.als.run<R, [typeof fn, unknown, readonly unknown[]]>(box, invoke, fn, thisArg, args);
+      return s.als.run(box, invoke, fn, thisArg, args);
     } finally {
       cell.exit(box.frame.cell === cell ? box.frame.context : context);
     }
-  }
+  };
 
   function disable(): void {
     s.als = new s.Storage<Box>();
